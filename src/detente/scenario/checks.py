@@ -1,0 +1,224 @@
+"""Checks that span blocks of a scenario: every name refers to something that exists.
+
+Each check returns ``(path, message)`` pairs; the loader turns the path into the line
+and column where the user wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from detente.scenario import predicate, values
+from detente.scenario.errors import did_you_mean
+from detente.scenario.model import (
+    AttritionWar,
+    BattlesWar,
+    ContinuousIssue,
+    DiscreteIssue,
+    LanchesterWar,
+    LotteryWar,
+    Patron,
+    Scenario,
+    ThirdParty,
+)
+from detente.scenario.yamlio import Path
+
+Found = list[tuple[Path, str]]
+
+BELIEF_FORBIDDEN = ("detente", "name", "parties", "beliefs", "claims", "variants")
+"""Top-level blocks a party's beliefs may not override: they define who is who, not views."""
+
+
+def _names(
+    found: Found, path: Path, names: Iterable[str], allowed: Iterable[str], what: str
+) -> None:
+    """Report each of ``names`` (keys or list items at ``path``) that is not ``allowed``."""
+    pool = list(allowed)
+    for i, name in enumerate(names):
+        if name not in pool:
+            where = (*path, name) if isinstance(names, Mapping) else (*path, i)
+            found.append((where, f"unknown {what} {name!r}{did_you_mean(name, pool)}"))
+
+
+def _parties(sc: Scenario, found: Found) -> None:
+    fighters = sc.belligerents()
+    for name, party in sc.parties.items():
+        if isinstance(party, Patron):
+            _names(found, ("parties", name, "supports"), party.supports, fighters, "belligerent")
+        elif isinstance(party, ThirdParty):
+            _names(
+                found, ("parties", name, "trades_with"), party.trades_with, fighters, "belligerent"
+            )
+
+
+def _issues(sc: Scenario, found: Found) -> None:
+    needs_status_quo = isinstance(sc.war, BattlesWar | LanchesterWar | AttritionWar)
+    for name, issue in sc.issues.items():
+        here: Path = ("issues", name)
+        _names(found, (*here, "positions"), issue.positions, sc.parties, "party")
+        if needs_status_quo and issue.status_quo is None:
+            engine = sc.war.engine if sc.war else ""
+            found.append(
+                (
+                    here,
+                    f"status_quo is required: the {engine} engine pays each party the value "
+                    "of the wartime status quo every step",
+                )
+            )
+        if isinstance(issue, ContinuousIssue):
+            low, high = issue.range
+            if issue.status_quo is not None:
+                lo, hi = values.support(issue.status_quo)
+                if lo < low or hi > high:
+                    found.append(((*here, "status_quo"), f"outside the range [{low:g}, {high:g}]"))
+            for party, pos in issue.positions.items():
+                at = (*here, "positions", party)
+                if not low <= pos.ideal <= high:
+                    found.append(((*at, "ideal"), f"outside the range [{low:g}, {high:g}]"))
+                if not isinstance(pos.value, str):
+                    xs = [x for x, _ in pos.value.points]
+                    if xs[0] > low or xs[-1] < high:
+                        found.append(
+                            (
+                                (*at, "value", "points"),
+                                f"breakpoints must cover the range [{low:g}, {high:g}]",
+                            )
+                        )
+        elif isinstance(issue, DiscreteIssue):
+            levels = issue.levels
+            _level(found, (*here, "status_quo"), issue.status_quo, levels)
+            for party, dpos in issue.positions.items():
+                at = (*here, "positions", party)
+                _level(found, (*at, "ideal"), dpos.ideal, levels)
+                if dpos.values is not None:
+                    _names(found, (*at, "values"), dpos.values, levels, "level")
+                    missing = [lv for lv in levels if lv not in dpos.values]
+                    if missing and dpos.ideal is None:
+                        found.append(((*at, "values"), f"no value for level(s) {missing}"))
+
+
+def _level(found: Found, path: Path, level: str | None, levels: list[str]) -> None:
+    if level is not None and level not in levels:
+        found.append((path, f"unknown level {level!r}{did_you_mean(level, levels)}"))
+
+
+def _war(sc: Scenario, found: Found) -> None:
+    war = sc.war
+    if war is None:
+        return
+    fighters = sc.belligerents()
+    if war.sides is not None:
+        _names(found, ("war", "sides"), war.sides, fighters, "belligerent")
+        if war.sides[0] == war.sides[1]:
+            found.append((("war", "sides"), "the two sides must differ"))
+    elif len(fighters) < 2:
+        found.append(
+            (("war",), f"the {war.engine} engine needs two belligerents; found {len(fighters)}")
+        )
+        return
+    sides = sc.sides()
+    if isinstance(war, LotteryWar | BattlesWar | LanchesterWar):
+        _names(found, ("war", "cost"), war.cost, sc.parties, "party")
+    if isinstance(war, BattlesWar):
+        _names(found, ("war", "prior"), war.prior, sc.parties, "party")
+    if isinstance(war, LanchesterWar) and sides is not None:
+        for block in ("force", "effectiveness"):
+            given = getattr(war, block)
+            _names(found, ("war", block), given, sides, "side")
+            for side in sides:
+                if side not in given:
+                    found.append((("war", block), f"missing side {side!r}"))
+
+
+def _negotiation(sc: Scenario, found: Found) -> None:
+    neg = sc.negotiation
+    parties = list(sc.parties)
+    table = sc.table()
+    here: Path = ("negotiation",)
+    if neg.table is not None:
+        _names(found, (*here, "table"), neg.table, parties, "party")
+        if len(set(neg.table)) != len(neg.table):
+            found.append(((*here, "table"), "a party is listed twice"))
+    if len(set(table)) < 2:
+        found.append(
+            (
+                (*here, "table") if neg.table is not None else here,
+                "at least two parties must sit at the table",
+            )
+        )
+    _names(found, (*here, "ratify"), neg.ratify, parties, "party")
+    for i, name in enumerate(neg.ratify):
+        if name in table:
+            found.append(
+                (
+                    (*here, "ratify", i),
+                    f"{name!r} is at the table; ratify lists veto players who are not",
+                )
+            )
+    if neg.proposer is not None and neg.proposer not in table:
+        found.append(
+            (
+                (*here, "proposer"),
+                f"{neg.proposer!r} is not at the table{did_you_mean(neg.proposer, table)}",
+            )
+        )
+    _names(found, (*here, "discount"), neg.discount, parties, "party")
+    _names(found, (*here, "strategies"), neg.strategies, table, "party at the table")
+    for i, lever in enumerate(neg.pressure):
+        at = (*here, "pressure", i)
+        patron = sc.parties.get(lever.patron)
+        if not isinstance(patron, Patron):
+            found.append(
+                (
+                    (*at, "patron"),
+                    f"{lever.patron!r} is not a patron{did_you_mean(lever.patron, parties)}",
+                )
+            )
+        elif lever.client not in patron.supports:
+            found.append(((*at, "client"), f"{lever.patron!r} does not support {lever.client!r}"))
+    for name in table:
+        cares = any(
+            name in issue.positions and values.support(issue.positions[name].weight)[1] > 0
+            for issue in sc.issues.values()
+        )
+        if name in sc.parties and not cares:
+            found.append(
+                (
+                    (*here, "table"),
+                    f"{name!r} sits at the table but has no position "
+                    "with positive weight on any issue",
+                )
+            )
+
+
+def _claims(sc: Scenario, found: Found) -> None:
+    names = predicate.Names(frozenset(sc.parties), frozenset(sc.issues))
+    seen: set[str] = set()
+    for i, claim in enumerate(sc.claims):
+        if claim.id in seen:
+            found.append((("claims", i, "id"), f"duplicate claim id {claim.id!r}"))
+        seen.add(claim.id)
+        _, problems = predicate.check(claim.predicate, names)
+        for err in problems:
+            found.append((("claims", i, "predicate", f"@{err.offset}"), err.message))
+
+
+def _beliefs(sc: Scenario, found: Found) -> None:
+    _names(found, ("beliefs",), sc.beliefs, sc.parties, "party")
+    for party, view in sc.beliefs.items():
+        for key in view:
+            top = key.split(".")[0]
+            if top in BELIEF_FORBIDDEN:
+                found.append((("beliefs", party, key), f"beliefs cannot change {top!r}"))
+
+
+def _time(sc: Scenario, found: Found) -> None:
+    _names(found, ("time", "discount"), sc.time.discount, sc.parties, "party")
+
+
+def check(sc: Scenario) -> Found:
+    """Every cross-block problem of a scenario that passed the schema, as (path, message)."""
+    found: Found = []
+    for part in (_parties, _issues, _war, _negotiation, _claims, _beliefs, _time):
+        part(sc, found)
+    return found
