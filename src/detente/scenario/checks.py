@@ -36,7 +36,8 @@ def _names(
     pool = list(allowed)
     for i, name in enumerate(names):
         if name not in pool:
-            where = (*path, name) if isinstance(names, Mapping) else (*path, i)
+            # "@key": report an unknown mapping key where the key itself was written.
+            where = (*path, name, "@key") if isinstance(names, Mapping) else (*path, i)
             found.append((where, f"unknown {what} {name!r}{did_you_mean(name, pool)}"))
 
 
@@ -168,12 +169,9 @@ def _negotiation(sc: Scenario, found: Found) -> None:
         at = (*here, "pressure", i)
         patron = sc.parties.get(lever.patron)
         if not isinstance(patron, Patron):
-            found.append(
-                (
-                    (*at, "patron"),
-                    f"{lever.patron!r} is not a patron{did_you_mean(lever.patron, parties)}",
-                )
-            )
+            patrons = [n for n, p in sc.parties.items() if isinstance(p, Patron)]
+            hint = did_you_mean(lever.patron, patrons)
+            found.append(((*at, "patron"), f"{lever.patron!r} is not a patron{hint}"))
         elif lever.client not in patron.supports:
             found.append(((*at, "client"), f"{lever.patron!r} does not support {lever.client!r}"))
     for name in table:
@@ -209,7 +207,7 @@ def _beliefs(sc: Scenario, found: Found) -> None:
         for key in view:
             top = key.split(".")[0]
             if top in BELIEF_FORBIDDEN:
-                found.append((("beliefs", party, key), f"beliefs cannot change {top!r}"))
+                found.append((("beliefs", party, key, "@key"), f"beliefs cannot change {top!r}"))
 
 
 def _time(sc: Scenario, found: Found) -> None:

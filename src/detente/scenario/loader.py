@@ -8,7 +8,6 @@ once as a :class:`~detente.scenario.errors.ScenarioError` whose lines read
 
 from __future__ import annotations
 
-import contextlib
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -204,10 +203,12 @@ def _problem(mark: Mark, path: Sequence[str | int], message: str, prefix: str = 
 
 
 def _locate(doc: Document, path: DocPath, message: str, prefix: str = "") -> _Finding:
-    offset = 0
-    if path and isinstance(path[-1], str) and path[-1].startswith("@"):
+    offset, on_key = 0, False
+    if path and path[-1] == "@key":
+        on_key, path = True, path[:-1]
+    elif path and isinstance(path[-1], str) and path[-1].startswith("@"):
         offset, path = int(path[-1][1:]), path[:-1]  # a character offset inside a string
-    mark = doc.positions.locate(path, key=False)
+    mark = doc.positions.locate(path, key=on_key)
     if offset and path in doc.positions.values:
         mark = Mark(mark.source, mark.line, mark.col + mark.quoted + offset, mark.origin)
     return _problem(mark, path, message, prefix), mark.origin
@@ -232,7 +233,7 @@ def _schema(doc: Document) -> tuple[Scenario | None, list[_Finding]]:
     return model, [_locate(doc, path, msg) for path, msg in checks.check(model)]
 
 
-def _view_doc(doc: Document, party: str) -> Document:
+def _view_doc(doc: Document, party: str) -> tuple[Document, list[Problem]]:
     """The document as ``party`` sees it: its beliefs merged over the scenario."""
     base = Document(
         {k: v for k, v in doc.data.items() if k not in ("beliefs", "variants")},
@@ -251,11 +252,8 @@ def _validate(doc: Document) -> tuple[Scenario | None, list[_Finding]]:
         return None, found
     for party in model.beliefs:
         origin = f"beliefs:{party}"
-        try:
-            view = _view_doc(doc, party)
-        except ScenarioError as err:
-            found += [(p, origin) for p in err.problems]
-            continue
+        view, bad = _view_doc(doc, party)
+        found += [(p, origin) for p in bad]
         _, view_found = _schema(view)
         for problem, where in view_found:
             if where == origin:
@@ -269,11 +267,11 @@ def _validate(doc: Document) -> tuple[Scenario | None, list[_Finding]]:
     return (None if found else model), found
 
 
-def _variant_doc(doc: Document, name: str) -> Document:
+def _variant_doc(doc: Document, name: str) -> tuple[Document, list[Problem]]:
     variant = doc.data["variants"][name]
     overrides = variant.get("set") if isinstance(variant, dict) else None
     if not isinstance(overrides, dict):
-        return doc
+        return doc, []
     marks = doc.positions.subtree(("variants", name, "set")).relabel(f"variant:{name}")
     return apply(doc, overrides, marks)
 
@@ -330,11 +328,8 @@ def build(
     variants = doc.data.get("variants") if isinstance(doc.data, dict) else None
     names = list(variants) if isinstance(variants, dict) else []
     for name in names:
-        try:
-            vdoc = _variant_doc(doc, name)
-        except ScenarioError as err:
-            found += [(p, f"variant:{name}") for p in err.problems]
-            continue
+        vdoc, bad = _variant_doc(doc, name)
+        found += [(p, f"variant:{name}") for p in bad]
         _, vfound = _validate(vdoc)
         found += [(p, o) for p, o in vfound if o == f"variant:{name}"]
     chosen = doc
@@ -344,15 +339,12 @@ def build(
         message = f"no variant {variant!r}{hint}; variants: {known}"
         found.append((Problem("--variant", 1, 1, "", message), "--variant"))
     elif variant is not None:
-        with contextlib.suppress(ScenarioError):  # its problems were reported above
-            chosen = _variant_doc(doc, variant)
+        chosen, _ = _variant_doc(doc, variant)  # its problems were reported above
     parsed, bad = _overrides_docs(overrides)
     found += [(p, "--set") for p in bad]
     for path, value in parsed:
-        try:
-            chosen = apply_set(chosen, path, value)
-        except ScenarioError as err:
-            found += [(p, "--set") for p in err.problems]
+        chosen, bad = apply_set(chosen, path, value)
+        found += [(p, "--set") for p in bad]
     if chosen is not doc:
         model, chosen_found = _validate(chosen)
         found += chosen_found
@@ -413,5 +405,5 @@ def view_of(scenario: Scenario, party: str) -> Scenario:
     data.pop("variants", None)
     data.pop("beliefs", None)
     doc = Document(data, Positions(), scenario.source)
-    merged = apply(doc, beliefs, Positions())
+    merged, _ = apply(doc, beliefs, Positions())
     return Scenario.model_validate(merged.data)

@@ -116,17 +116,18 @@ def _merge(
     return []
 
 
-def apply(doc: Document, overrides: dict[str, Any], positions: Positions) -> Document:
-    """A copy of ``doc`` with a mapping of overrides merged in.
+def apply(
+    doc: Document, overrides: dict[str, Any], positions: Positions
+) -> tuple[Document, list[Problem]]:
+    """A copy of ``doc`` with a mapping of overrides merged in, and the ones that failed.
 
     ``overrides`` maps dotted paths (or plain keys, with nested blocks as values) to
     values; ``positions`` are the overrides' own marks, keyed by their paths inside
     ``overrides``, so that a bad overriding value is reported where it was written.
 
-    Raises
-    ------
-    ScenarioError
-        If a path runs through a value that is not a block, or past the end of a list.
+    An override whose path runs through a value that is not a block, or past the end
+    of a list, is left out and reported; the others still apply, so that every
+    problem can be reported at once.
     """
     data = copy.deepcopy(doc.data)
     merged = doc.positions.copy()
@@ -141,12 +142,10 @@ def apply(doc: Document, overrides: dict[str, Any], positions: Positions) -> Doc
         m = positions.locate((key,), key=True)
         for where, message in _merge(data, merged, path, value, positions.subtree((key,)), m):
             problems.append(Problem(m.source, m.line, m.col, _dotted(where), message))
-    if problems:
-        raise ScenarioError(problems)
-    return Document(data, merged, doc.source)
+    return Document(data, merged, doc.source), problems
 
 
-def apply_set(doc: Document, path: Path, value: Document) -> Document:
+def apply_set(doc: Document, path: Path, value: Document) -> tuple[Document, list[Problem]]:
     """A copy of ``doc`` with one parsed ``--set`` override merged in."""
     wrapper = Positions()
     wrapper.graft((_dotted(path),), value.positions)

@@ -254,7 +254,7 @@ def _quantity_tag(raw: Any) -> str | None:
 
 
 Quantity = Annotated[
-    Annotated[float, Tag("number")]
+    Annotated[float, Field(allow_inf_nan=False), Tag("number")]
     | Annotated[Point, Tag("point")]
     | Annotated[Uniform, Tag("uniform")]
     | Annotated[Triangular, Tag("triangular")]
