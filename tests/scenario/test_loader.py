@@ -329,7 +329,9 @@ def test_schedules(tmp_path):
     sc = loads(tmp_path, BASE + "negotiation: {schedule: {at: [0, 10]}}\n")
     assert sc.negotiation.schedule is not None
     found = problems(tmp_path, BASE + "negotiation: {schedule: {every: 0}}\n")
-    assert found == ["17:33: negotiation.schedule.every: Input should be greater than or equal to 1"]
+    assert found == [
+        "17:33: negotiation.schedule.every: Input should be greater than or equal to 1"
+    ]
 
 
 # --- claims ------------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""The command line: exit codes, stdout/stderr discipline, authoring commands."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import detente as dt
+from detente.cli import main
+
+LOCATED = r"^\S+:\d+:\d+: "
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_run_on_the_default_validates_then_says_it_cannot_run_yet(capsys):
+    code, out, err = run(capsys, "run")
+    assert code == 1
+    assert out == ""
+    assert "scenario 'fearon' is valid" in err
+    assert "not available yet" in err and "Nothing was computed" in err
+
+
+@pytest.mark.parametrize("command", ["window", "negotiate", "claims"])
+def test_analysis_commands_are_not_available_yet(capsys, command):
+    code, out, err = run(capsys, command, "battles")
+    assert (code, out) == (1, "")
+    assert "not available yet" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sweep", "fearon", "--store", "x"],
+        ["discover", "store", "--target", "p > 0"],
+        ["sensitivity", "store", "--target", "p"],
+        ["report", "dir"],
+        ["serve"],
+    ],
+)
+def test_other_commands_exist_and_refuse_honestly(capsys, args):
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (1, "")
+    assert "not available yet" in err
+
+
+def test_bad_set_is_bad_input_with_a_located_line(capsys):
+    code, out, err = run(capsys, "run", "--set", "war.p_win=1.4")
+    assert code == 2 and out == ""
+    assert err.strip() == "--set:1:11: war.p_win: value must be <= 1"
+
+
+def test_bad_input_as_json(capsys):
+    code, out, _ = run(capsys, "run", "--json", "--set", "war.p_win=1.4")
+    assert code == 2
+    doc = json.loads(out)
+    assert doc["schema_version"] == 1
+    assert doc["problems"][0]["path"] == "war.p_win"
+
+
+def test_usage_errors_are_one_line_and_exit_2(capsys):
+    for args in (["frobnicate"], ["run", "--paths", "0"], ["run", "--bogus"], ["validate"]):
+        code, out, err = run(capsys, *args)
+        assert code == 2, args
+        assert out == ""
+        assert len(err.strip().splitlines()) == 1, err
+        assert "Traceback" not in err
+
+
+def test_bare_command_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0 and "validate" in out
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"detente {dt.__version__}"
+
+
+def test_validate_ok_and_json(capsys):
+    code, out, _ = run(capsys, "validate", "fearon")
+    assert code == 0 and "valid" in out
+    code, out, _ = run(capsys, "validate", "fearon", "--json", "--variant", "optimism")
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["valid"], doc["scenario"], doc["variants"]) == (True, "fearon", ["optimism"])
+
+
+def test_validate_reports_every_problem_located(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(dt.scenario.builtin_text("fearon").replace("p_win:", "p_wn:"))
+    code, out, err = run(capsys, "validate", str(bad))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{bad}:") for line in lines)
+    assert "did you mean 'p_win'" in err
+
+
+def test_scenarios_lists_builtins(capsys):
+    code, out, _ = run(capsys, "scenarios", "--json")
+    rows = json.loads(out)
+    assert code == 0
+    assert {r["name"] for r in rows} == set(dt.scenario.builtin_names())
+    assert [r["name"] for r in rows if r["default"]] == ["fearon"]
+    code, out, _ = run(capsys, "scenarios")
+    assert code == 0 and "lanchester" in out
+
+
+def test_show_unknown_name(capsys):
+    code, out, err = run(capsys, "show", "fearn")
+    assert code == 2 and out == ""
+    assert "did you mean 'fearon'" in err
+
+
+def test_init_writes_a_valid_starter_and_the_schema(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "init", "my war")
+    assert code == 0
+    created = tmp_path / "my war.yaml"
+    assert created.read_text().startswith("# yaml-language-server: $schema=./detente.schema.json")
+    assert json.loads((tmp_path / "detente.schema.json").read_text())["type"] == "object"
+    sc = dt.load(created)
+    assert sc.name == "my-war" and sc.variants and sc.claims and sc.beliefs
+    # Nothing a user made is overwritten without --force.
+    created.write_text("mine")
+    code, _, err = run(capsys, "init", "my war")
+    assert code == 2 and "already exists" in err
+    assert created.read_text() == "mine"
+    assert run(capsys, "init", "my war", "--from", "battles", "--force")[0] == 0
+    assert dt.load(created).name == "battles"
+
+
+def test_schema_to_file(tmp_path, capsys):
+    target = tmp_path / "s.json"
+    code, out, _ = run(capsys, "schema", "--out", str(target))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["title"].startswith("detente scenario")
+
+
+def test_console_script_exit_codes():
+    """The installed entry point returns the same codes through a real process."""
+    ok = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "validate", "battles"], capture_output=True
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "run", "battles", "--set", "war.front.step=0"],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "--set:1:16: war.front.step: value must be > 0"
