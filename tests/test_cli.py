@@ -120,8 +120,7 @@ def test_show_unknown_name(capsys):
 
 def test_init_writes_a_valid_starter_and_the_schema(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(capsys, "init", "my war")
-    assert code == 0
+    assert run(capsys, "init", "my war")[0] == 0
     created = tmp_path / "my war.yaml"
     assert created.read_text().startswith("# yaml-language-server: $schema=./detente.schema.json")
     assert json.loads((tmp_path / "detente.schema.json").read_text())["type"] == "object"

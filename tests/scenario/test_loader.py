@@ -207,7 +207,8 @@ def test_discrete_issue_problems(tmp_path):
 def test_discrete_position_needs_ideal_or_values(tmp_path):
     text = BASE.replace(
         "war:",
-        "  align:\n    kind: ordinal\n    levels: [a, b]\n    positions:\n      A: {weight: 1}\nwar:",
+        "  align:\n    kind: ordinal\n    levels: [a, b]\n"
+        "    positions:\n      A: {weight: 1}\nwar:",
     )
     assert problems(tmp_path, text) == [
         "17:10: issues.align.positions.A: give an 'ideal' level or 'values' per level"
@@ -454,7 +455,7 @@ def test_set_cannot_run_through_a_value(tmp_path):
 def test_python_overrides_mapping():
     sc = dt.load("fearon", overrides={"war.p_win": 0.3, "war.cost.B": 0.2})
     assert (sc.war.p_win, sc.war.cost["B"]) == (0.3, 0.2)
-    with pytest.raises(ScenarioError, match="overrides:1:1: war.p_win: value must be <= 1"):
+    with pytest.raises(ScenarioError, match=r"overrides:1:1: war\.p_win: value must be <= 1"):
         dt.load("fearon", overrides={"war.p_win": 3})
 
 
