@@ -22,8 +22,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}:{self.col}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        where = f"{_printable(self.source)}:{self.line}:{self.col}"
+        text = f"{_printable(self.path)}: {_printable(self.message)}" if self.path else (
+            _printable(self.message)
+        )
+        return f"{where}: {text}"
+
+
+def _printable(text: str) -> str:
+    """Escape line breaks and control characters, so one problem stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ScenarioError(ValueError):

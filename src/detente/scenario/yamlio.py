@@ -16,6 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import (
     AliasToken,
@@ -175,6 +176,10 @@ def _convert(
 
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
+        if getattr(node, "merge", None):
+            where = _at(pos.locate(path))
+            problems.append(Problem(*where, "", "YAML merge keys (<<) are not supported"))
+            return out
         for key, value in node.items():
             kline, kcol = node.lc.key(key)
             vline, vcol = node.lc.value(key)
@@ -268,6 +273,13 @@ def read_yaml(text: str | bytes, source: str, *, col_offset: int = 0) -> Documen
         raise _problem(source, line, col, f"YAML error: {_first_line(err)}") from None
     except RecursionError:
         raise _problem(source, 0, 0, "YAML nested too deeply") from None
+    except ScenarioError:
+        raise
+    except Exception as err:
+        line, col = _failing_scalar(text)
+        raise _problem(
+            source, line, col + (col_offset if line == 0 else 0), f"bad value: {_first_line(err)}"
+        ) from None
     positions = Positions()
     positions.values[()] = Mark(source, 1, 1 + col_offset)
     problems: list[Problem] = []
@@ -275,6 +287,27 @@ def read_yaml(text: str | bytes, source: str, *, col_offset: int = 0) -> Documen
     if problems:
         raise ScenarioError(problems)
     return Document(data, positions, source)
+
+
+def _failing_scalar(text: str) -> tuple[int, int]:
+    """Where the first scalar that ruamel cannot construct starts (0-based)."""
+    yaml = YAML(typ="rt")
+    try:
+        pending = [yaml.compose(text)]
+    except Exception:  # the text composed once already; be safe all the same
+        return 0, 0
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ScalarNode):
+            try:
+                yaml.constructor.construct_object(node, deep=True)
+            except Exception:
+                return node.start_mark.line, node.start_mark.column
+        elif isinstance(node, MappingNode):
+            pending += [part for pair in node.value for part in pair]
+        elif isinstance(node, SequenceNode):
+            pending += node.value
+    return 0, 0
 
 
 def _first_line(err: BaseException) -> str:
