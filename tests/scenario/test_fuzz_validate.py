@@ -15,6 +15,7 @@ import functools
 import io
 import math
 import re
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,7 @@ def check_outcome(code: int, out: str, err: str, path: Path, marker: Path) -> li
     n_lines = path.read_bytes().count(b"\n") + 1
     for line in lines:
         assert LOCATED.match(line), f"problem line without a location: {line!r}\n{err}"
+        assert line.isprintable(), f"unescaped control character: {line!r}"
         assert line.startswith(f"{path}:"), f"problem not located in the file: {line!r}"
         where = WHERE.search(line[len(str(path)) :])
         assert where is not None, line
@@ -147,10 +149,7 @@ def _is_number(value: Any) -> bool:
 WRONG_VALUES = st.one_of(
     st.text(max_size=20),
     st.lists(st.integers(-5, 5), max_size=3),
-    # Keys with a line break are left out: see test_line_break_in_key_stays_on_one_line.
-    st.dictionaries(
-        st.text(st.characters(exclude_characters="\n"), max_size=6), st.integers(-5, 5), max_size=2
-    ),
+    st.dictionaries(st.text(max_size=6), st.integers(-5, 5), max_size=2),
     st.booleans(),
     st.none(),
     st.integers(min_value=10**18, max_value=10**60),
@@ -238,7 +237,7 @@ BAD_BYTES = st.one_of(
             b"\x0c",
             b"\x1b[31m",
             b"\x7f",
-            b"\xc2\x85",  # NEL
+            b"\xc2\x85",  # NEL: two in a plain key fold into a line break
             b"\xef\xbb\xbf",  # BOM in the middle
             b"\xe2\x80\xa8",  # LINE SEPARATOR
             b"\xff",
@@ -283,6 +282,40 @@ BILLION_LAUGHS = "\n".join(
         "",
     ]
 )
+# Plain scalars that YAML resolves to something other than a string, or almost does.
+TRICKY_SCALARS = [
+    *("0x", "0o", "0b", "0x_1", "0b1_", "0o8", "0x1g", "-0x1", "+0x1", "1_000", "1__0", "_1"),
+    *("1:2:3", "190:20:30", ".5e", "1e", "1e+", "0.", ".", "+", "1e400", "-1e400", "1e-400"),
+    *("+.inf", "-.inf", ".NaN", "-.nan", "~", "null", "NULL", "y", "yes", "on", "tRue", "TRUE"),
+    *("0001-01-01", "9999-12-31T23:59:59-23:59", "2020-01-01T00:00:00.9999999999", "2020-1-1"),
+    *("2020-01-01 10:00:00", "2020-01-01T00:00:00Z", "10000-01-01", "=", "<<", "{x, y}"),
+    "1" * 4300,
+    "0x" + "f" * 4000,
+]
+# Scalars that YAML matches as an int, a date or a time but cannot construct: ruamel
+# raises a plain IndexError or ValueError for them (once an internal error, exit 1).
+UNCONSTRUCTIBLE = [
+    *("0x_", "0o_", "0b_", "0x___"),  # IndexError in ruamel's int constructor
+    *("2020-13-01", "2020-00-10", "2020-02-30"),  # ValueError: invalid date
+    *("2020-01-01T24:00:00", "2020-01-01T23:59:60", "2020-01-01T00:00:00+99:00"),
+    "1" * 4301,  # ValueError: more digits than int() converts
+    "-" + "1" * 5000,
+]
+# Whole lines YAML accepts but a scenario cannot hold: merge keys, keys that are not
+# text or contain line breaks, control characters in keys.
+ODD_LINES = [
+    "<<: {name: x}",
+    "<<: [{name: x}, {title: y}]",
+    "<<: 1",
+    "? [{a: 1}]\n: 1",
+    "? - a: 1",
+    "? {a: [1]}\n: 1",
+    "? |\n  block\n  key\n: 1",
+    '"line\\nbreak": 1',
+    '"ret\\rurn\\e[31m": 1',
+    "1: one",
+    "~: null key",
+]
 _VALUE_LINE = re.compile(rb"^( *(?:- )?[A-Za-z_][\w-]*:) +\S.*$", re.MULTILINE)
 
 
@@ -323,6 +356,8 @@ def text_mutated(draw: st.DrawFn) -> bytes:
                 "anchor",
                 "billion-laughs",
                 "nesting",
+                "scalar",
+                "odd-line",
                 "huge",
             ]
         )
@@ -344,6 +379,8 @@ def text_mutated(draw: st.DrawFn) -> bytes:
         return draw(st.sampled_from(TAG_DOCUMENTS)).encode("utf-8") + draw(
             st.sampled_from([b"", raw])
         )
+    if kind == "odd-line":
+        return draw(st.sampled_from(ODD_LINES)).encode("utf-8") + b"\n" + raw
     if kind == "billion-laughs":
         return BILLION_LAUGHS.encode("utf-8")
     if kind == "huge":
@@ -352,6 +389,8 @@ def text_mutated(draw: st.DrawFn) -> bytes:
     match = draw(st.sampled_from(values))
     if kind == "tag":
         new = draw(st.sampled_from(TAGS))
+    elif kind == "scalar":
+        new = draw(st.sampled_from(TRICKY_SCALARS + UNCONSTRUCTIBLE))
     elif kind == "anchor":
         other = draw(st.sampled_from(values))
         anchor = match[1] + b" &x " + raw[match.end(1) : match.end()].strip()
@@ -525,23 +564,82 @@ def test_nul_byte_in_real_scenario(tmp_path: Path, capsys: pytest.CaptureFixture
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a mapping key containing a line break is printed raw in the field path, "
-    "so one problem spans two stderr lines and the second has no location",
-)
 @pytest.mark.parametrize(
-    "edit",
+    ("edit", "shown"),
     [
         (
-            "  A: {role: belligerent, label: Side A}",
-            '  "A\\nB": {role: belligerent, label: Side A}',
+            (
+                "  A: {role: belligerent, label: Side A}",
+                '  "A\\nB": {role: belligerent, label: Side A}',
+            ),
+            "parties.A\\nB: ",
         ),
-        ("negotiation:\n", 'negotiation:\n  "typo\\nkey": 1\n'),
+        (("negotiation:\n", 'negotiation:\n  "typo\\nkey": 1\n'), "negotiation.typo\\nkey: "),
+        (
+            ("negotiation:\n", "negotiation:\n  ? |\n    block\n    key\n  : 1\n"),
+            "negotiation.block\\nkey\\n: ",
+        ),
+        # Two NELs (U+0085) in a plain key fold into a line break.
+        (("negotiation:\n", "negotiation:\n  ta\x85\x85ble: 1\n"), "negotiation.ta\\nble: "),
+        (("negotiation:\n", 'negotiation:\n  "ta\\r\\eb": 1\n'), "negotiation.ta\\r\\x1bb: "),
     ],
 )
 def test_line_break_in_key_stays_on_one_line(
-    edit: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    edit: tuple[str, str], shown: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A key with a line break or a control character is shown escaped: one problem, one line.
     text = SEED_TEXT["fearon"].replace(*edit, 1)
-    _only(text.encode(), tmp_path, capsys)
+    lines, _ = _only(text.encode(), tmp_path, capsys)
+    assert len(lines) == 1 and shown in lines[0], lines
+
+
+@pytest.mark.parametrize("value", UNCONSTRUCTIBLE, ids=lambda value: value[:30])
+def test_unconstructible_scalar_is_located(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, path = _only(f"time:\n  start: {value}\n".encode(), tmp_path, capsys)
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:2:10: "), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "col"),
+    [("<<: {name: x}\n", 1), ("time: {<<: {horizon: 3}}\n", 7), ("<<: [{name: x}]\n", 1)],
+)
+def test_merge_key_is_refused(
+    text: str, col: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, path = _only(text.encode(), tmp_path, capsys)
+    assert f"{path}:1:{col}: YAML merge keys (<<) are not supported" in lines, lines
+
+
+@pytest.mark.parametrize("text", ["? [{a: 1}]\n: 1\n", "? - a: 1\n", "? [[1]]\n: 1\n"])
+def test_unhashable_key_is_located(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines, path = _only(text.encode(), tmp_path, capsys)
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:1:"), lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'a: !!python/object/apply:os.system ["touch {MARKER}"]\n',
+        "time:\n  start: 2020-02-30\n",
+        "a: " + "[" * 200 + "]" * 200 + "\n",
+    ],
+    ids=["tag", "bad-date", "nesting"],
+)
+def test_console_script_on_bad_input(text: str, tmp_path: Path) -> None:
+    # The real entry point, in a fresh interpreter: exit 2, located lines, no traceback.
+    marker = tmp_path / "PWNED"
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(MARKER, str(marker)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = check_outcome(done.returncode, done.stdout, done.stderr, path, marker)
+    assert done.returncode == 2 and len(lines) == 1, done.stderr

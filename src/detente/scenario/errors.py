@@ -23,8 +23,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{_printable(self.source)}:{self.line}:{self.col}"
-        text = f"{_printable(self.path)}: {_printable(self.message)}" if self.path else (
-            _printable(self.message)
+        text = (
+            f"{_printable(self.path)}: {_printable(self.message)}"
+            if self.path
+            else (_printable(self.message))
         )
         return f"{where}: {text}"
 

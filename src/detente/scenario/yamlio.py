@@ -33,7 +33,7 @@ from ruamel.yaml.tokens import (
 
 from detente.scenario.errors import Problem, ScenarioError
 
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file accepted; real scenarios are a few kilobytes."""
 
 MAX_DEPTH = 64
@@ -215,7 +215,11 @@ def _convert(
     if isinstance(node, dt.date):
         return node
     problems.append(
-        Problem(*_at(pos.locate(path)), _dotted(path), f"unsupported YAML value {node!r}")
+        Problem(
+            *_at(pos.locate(path)),
+            _dotted(path),
+            f"unsupported value {getattr(node, 'value', node)!r}: quote it if it is text",
+        )
     )
     return None
 
