@@ -51,6 +51,11 @@ class _Provenance(Strict):
     )
 
 
+def _require_below(low: float | None, high: float | None) -> None:
+    if low is not None and high is not None and not low < high:
+        raise PydanticCustomError("range_order", "low must be below high")
+
+
 class Point(_Provenance):
     """A single number with its provenance, ``{value, basis, source}``."""
 
@@ -78,8 +83,7 @@ class Uniform(_Provenance):
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
-        if not self.low < self.high:
-            raise PydanticCustomError("range_order", "low must be below high")
+        _require_below(self.low, self.high)
         return self
 
     def support(self) -> tuple[float, float]:
@@ -138,8 +142,7 @@ class Normal(_Provenance):
 
     @model_validator(mode="after")
     def _ordered(self) -> Normal:
-        if self.low is not None and self.high is not None and not self.low < self.high:
-            raise PydanticCustomError("range_order", "low must be below high")
+        _require_below(self.low, self.high)
         return self
 
     def support(self) -> tuple[float, float]:
@@ -212,8 +215,7 @@ class Beta(_Provenance):
 
     @model_validator(mode="after")
     def _ordered(self) -> Beta:
-        if not self.low < self.high:
-            raise PydanticCustomError("range_order", "low must be below high")
+        _require_below(self.low, self.high)
         return self
 
     def support(self) -> tuple[float, float]:
