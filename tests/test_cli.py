@@ -18,12 +18,39 @@ def run(capsys, *args):
     return code, captured.out, captured.err
 
 
-def test_run_on_the_default_validates_then_says_it_cannot_run_yet(capsys):
-    code, out, err = run(capsys, "run")
-    assert code == 1
-    assert out == ""
-    assert "scenario 'fearon' is valid" in err
-    assert "not available yet" in err and "Nothing was computed" in err
+def test_run_on_the_default_prints_a_summary(capsys):
+    code, out, err = run(capsys, "run", "--paths", "2000")
+    assert code == 0
+    assert out.startswith("fearon -- lottery engine, 2,000 paths, seed 0")
+    assert "wins decisively" in out
+    assert "not computed yet" in err
+
+
+def test_run_json_has_the_documented_keys(capsys):
+    code, out, _ = run(capsys, "run", "battles", "--json", "--paths", "3000", "--seed", "5")
+    doc = json.loads(out)
+    assert code == 0
+    for key in ("schema_version", "scenario", "variant", "seed", "paths", "horizon"):
+        assert key in doc
+    assert (doc["scenario"], doc["seed"], doc["paths"]) == ("battles", 5, 3000)
+    assert set(doc["outcomes"]) >= {"decisive", "collapse", "escalation", "ongoing"}
+    assert set(doc["outcomes"]["decisive"]) == {"A", "B"}
+    assert set(doc["final"]["front"]) >= {"mean", "p05", "p50", "p95"}
+    assert set(doc["duration"]) >= {"mean", "p05", "p50", "p95"}
+
+
+def test_run_options_not_available_yet(capsys):
+    for option in (["--compare"], ["--out", "report"]):
+        code, out, err = run(capsys, "run", *option)
+        assert (code, out) == (1, "")
+        assert "not available yet" in err
+
+
+def test_engine_not_available_is_exit_1(capsys):
+    args = ["--set", "war={engine: attrition}", "--set", "issues.share.status_quo=0.5"]
+    code, out, err = run(capsys, "run", *args)
+    assert (code, out) == (1, "")
+    assert "'attrition' engine is not available yet" in err
 
 
 @pytest.mark.parametrize("command", ["window", "negotiate", "claims"])

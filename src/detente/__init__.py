@@ -17,4 +17,17 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "simulate"]
+
+
+def __getattr__(name: str) -> object:
+    # Heavy modules (numba, pandas) load on first use, not at `import detente`.
+    if name == "simulate":
+        from detente.simulate import simulate
+
+        return simulate
+    if name == "Result":
+        from detente.results import Result
+
+        return Result
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")

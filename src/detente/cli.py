@@ -7,14 +7,17 @@ Exit codes: 0 success, 1 internal error or a command not available yet, 2 bad in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import TextColumn
 from rich.table import Table
 
 from detente import __version__
@@ -140,10 +143,50 @@ def run(
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """The main job: simulate the war, find the settlement window, negotiate, summarise."""
+    """The main job: simulate the war, find the settlement window, negotiate, summarise.
+
+    For now it simulates the war; the settlement window, the negotiation, claims and
+    the report join as their layers land.
+    """
     sc = _load(scenario, variant, set_, as_json)
-    _note(quiet, f"scenario {sc.name!r} is valid ({sc.source}).")
-    _not_yet("run", "the simulation engines (issue 3: lottery, battles, lanchester)")
+    if compare:
+        _not_yet("run --compare", "the end-to-end run (issue 7)")
+    if out_dir is not None:
+        _not_yet("run --out", "the report (issue 7)")
+    from detente.engines import EngineError
+    from detente.simulate import simulate
+
+    try:
+        with _progress(quiet, f"simulating {sc.name}") as advance:
+            result = simulate(sc, paths=paths, seed=seed, horizon=horizon, progress=advance)
+    except EngineError as error:
+        err.print(f"detente run: {error}", markup=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    if as_json:
+        _emit_json(result.summary())
+        return
+    from detente.report.terminal import print_run_summary
+
+    print_run_summary(out, result)
+    _note(
+        quiet,
+        "The settlement window and the negotiation are not computed yet "
+        "(they arrive with the bargaining and negotiation layers).",
+    )
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, shown only in a terminal and when not --quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    )  # fmt: skip
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @app.command()

@@ -289,7 +289,14 @@ class LanchesterWar(_TwoSided):
         "other side's units (square law), or the area-fire coefficient (linear law)."
     )
     stochastic: bool = Field(
-        default=False, description="Draw losses as Poisson counts instead of their means."
+        default=False,
+        description="Losses as a Poisson process (one unit at a time, exact continuous-time "
+        "Markov chain) instead of the deterministic equations.",
+    )
+    breakpoint: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.0,
+        description="A side is defeated when its strength falls to this fraction of its "
+        "initial strength (0: when it is destroyed).",
     )
     cost: dict[Name, NonNegative] = Field(
         default_factory=dict, description="Each party's cost per step, in stake units."

@@ -1,0 +1,86 @@
+"""Numba helpers shared by every engine's kernel: payoff accounting and recording.
+
+Payoffs are in stake units (see :mod:`detente.engines.base`): each step a party
+receives ``delta**t * ((1 - delta) * u_sq - cost)``; when the war ends at step ``T``
+it receives ``delta**T * u(outcome)`` -- the winner's ideal package after a decisive
+victory, the status quo if the war is still going at the horizon. With ``delta = 1``
+this is Fearon's lump-sum accounting (outcome minus costs); with ``delta < 1`` it is
+the flow form of Powell (2004) and Slantchev (2003), normalised so that a permanent
+settlement ``x`` is worth ``u(x)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
+
+__all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
+
+
+@njit(cache=True, nogil=True)
+def pay_flow(payoff, i, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
+    """Add step ``t``'s discounted payoff flow of path ``i`` for every party."""
+    for j in range(payoff.shape[1]):
+        d = delta[i, j]
+        payoff[i, j] += d**t * ((1.0 - d) * u_sq[i, j] - cost[i, j])
+
+
+@njit(cache=True, nogil=True)
+def pay_victory(payoff, i, t_end, side, u_win, delta):  # type: ignore[no-untyped-def]
+    """Add every party's discounted value of ``side``'s decisive victory at ``t_end``."""
+    for j in range(payoff.shape[1]):
+        payoff[i, j] += delta[i, j] ** t_end * u_win[j, side]
+
+
+@njit(cache=True, nogil=True)
+def pay_status_quo(payoff, i, t_end, u_sq, delta):  # type: ignore[no-untyped-def]
+    """Add every party's discounted value of the status quo from ``t_end`` on."""
+    for j in range(payoff.shape[1]):
+        payoff[i, j] += delta[i, j] ** t_end * u_sq[i, j]
+
+
+@njit(cache=True, nogil=True)
+def mark_checkpoint(accrued, alive, payoff, i, c, is_alive):  # type: ignore[no-untyped-def]
+    """Record path ``i``'s payoff so far and whether its war goes on, at checkpoint ``c``."""
+    for j in range(payoff.shape[1]):
+        accrued[i, c, j] = payoff[i, j]
+    alive[i, c] = is_alive
+
+
+@njit(cache=True, nogil=True)
+def record_band(hist, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
+    """Count value ``x`` of variable ``v`` at band ``b`` in a fixed-range histogram."""
+    bins = hist.shape[2]
+    k = int((x - lo[v]) / (hi[v] - lo[v]) * bins)
+    k = min(max(k, 0), bins - 1)
+    hist[v, b, k] += 1
+
+
+@njit(cache=True, nogil=True)
+def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
+    """Count value ``x`` of variable ``v`` at every band from ``b`` on, in O(1).
+
+    A finished war's state no longer changes; instead of adding it to each remaining
+    band, it is added once here and spread by a cumulative sum over bands afterwards.
+    """
+    if b < tail_hist.shape[1]:
+        record_band(tail_hist, v, b, x, lo, hi)
+        tail_sum[v, b] += x
+
+
+def empty_outputs(
+    n: int, plan_c: int, n_features: int, n_parties: int, n_vars: int
+) -> dict[str, np.ndarray]:
+    """Per-path output arrays of one block (filled by a kernel)."""
+    return {
+        "event": np.zeros(n, np.int8),
+        "winner": np.full(n, -1, np.int8),
+        "end_step": np.zeros(n, np.int32),
+        "payoff": np.zeros((n, n_parties)),
+        "final": np.zeros((n, n_vars)),
+        "features": np.zeros((n, plan_c, n_features)),
+        "accrued": np.zeros((n, plan_c, n_parties)),
+        "alive": np.zeros((n, plan_c), np.uint8),
+    }

@@ -1,0 +1,92 @@
+"""The terminal summary of a run: the answer first, in plain words, then compact tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from detente.results import Result
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _count(n: float, unit: str) -> str:
+    return f"{n:g} {unit}" + ("" if n == 1 else "s")
+
+
+def headline(result: Result) -> str:
+    """One plain sentence on how the war ends by the horizon."""
+    shares = result.outcome_shares()
+    unit = result.meta.get("time_unit", "step")
+    parts = [
+        f"{side} wins decisively on {_pct(v)} of paths" for side, v in shares["decisive"].items()
+    ]
+    parts.append(
+        f"{_pct(shares['ongoing'])} are still at war after {result.meta['horizon']} {unit}s"
+    )
+    duration = result.duration_stats()
+    return (
+        "; ".join(parts) + f". Median duration {duration['p50']:g} {unit}s (90% of paths: "
+        f"{duration['p05']:g}-{duration['p95']:g})."
+    )
+
+
+def print_run_summary(console: Console, result: Result) -> None:
+    """Print the run's answer and its tables (fits 100 columns)."""
+    meta = result.meta
+    variant = f", variant {meta['variant']}" if meta.get("variant") else ""
+    console.print(
+        f"[bold]{meta['scenario']}[/bold]{variant} -- {result.war.engine} engine, "
+        f"{result.paths:,} paths, seed {meta['seed']}",
+    )
+    console.print(headline(result), markup=False)
+    se = result.outcome_shares()["max_se"]  # binomial s.e. of the least certain share
+    table = Table(
+        title=f"Outcomes at the horizon (Monte Carlo s.e. <= {100 * se:.2f} pts)",
+        title_justify="left",
+    )
+    for column in ("outcome", "party", "share"):
+        table.add_column(column, justify="right" if column == "share" else "left")
+    shares = result.outcome_shares()
+    rows = [("decisive", party, v) for party, v in shares["decisive"].items()]
+    rows += [("collapse", party, v) for party, v in shares["collapse"].items() if v > 0]
+    if shares["escalation"] > 0:
+        rows.append(("escalation", "", shares["escalation"]))
+    rows.append(("ongoing", "", shares["ongoing"]))
+    for outcome, party, share in rows:
+        table.add_row(outcome, party, _pct(share))
+    console.print(table)
+    payoffs = Table(title="Value of fighting on (stake units; mean +- s.e.)", title_justify="left")
+    for column in ("party", "mean", "p05", "p50", "p95"):
+        payoffs.add_column(column, justify="left" if column == "party" else "right")
+    for party, s in result.payoff_stats().items():
+        payoffs.add_row(
+            party,
+            f"{s['mean']:.3f} +- {s['se']:.3f}",
+            f"{s['p05']:.3f}",
+            f"{s['p50']:.3f}",
+            f"{s['p95']:.3f}",
+        )
+    console.print(payoffs)
+    finals = result.final_stats()
+    if finals:
+        state = Table(title="State at the horizon", title_justify="left")
+        for column in ("variable", "mean", "p05", "p50", "p95"):
+            state.add_column(column, justify="left" if column == "variable" else "right")
+        for name, stats in finals.items():
+            entries = (
+                [(name, stats)]
+                if "mean" in stats
+                else [(f"{name}.{party}", s) for party, s in stats.items()]
+            )
+            for label, s in entries:
+                state.add_row(
+                    label,
+                    f"{s['mean']:.4g}",
+                    f"{s['p05']:.4g}",
+                    f"{s['p50']:.4g}",
+                    f"{s['p95']:.4g}",
+                )
+        console.print(state)
