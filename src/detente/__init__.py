@@ -23,7 +23,7 @@ __all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "simula
 def __getattr__(name: str) -> object:
     # Heavy modules (numba, pandas) load on first use, not at `import detente`.
     if name == "simulate":
-        from detente.simulate import simulate
+        from detente.simulation import simulate
 
         return simulate
     if name == "Result":

@@ -154,7 +154,7 @@ def run(
     if out_dir is not None:
         _not_yet("run --out", "the report (issue 7)")
     from detente.engines import EngineError
-    from detente.simulate import simulate
+    from detente.simulation import simulate
 
     try:
         with _progress(quiet, f"simulating {sc.name}") as advance:

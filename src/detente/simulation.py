@@ -1,5 +1,8 @@
 """One entry point for a run: load the scenario, simulate the war, collect a Result.
 
+(DESIGN.md names this module ``simulate.py``; it is ``simulation.py`` so that the
+module does not shadow the function ``detente.simulate``.)
+
 The bargaining window and the negotiation join this pipeline in later issues
 (shared/DESIGN.md §5: a war-only pass for outside options, then war and talks).
 """
