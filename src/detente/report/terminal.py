@@ -23,14 +23,12 @@ def headline(result: Result) -> str:
     parts = [
         f"{side} wins decisively on {_pct(v)} of paths" for side, v in shares["decisive"].items()
     ]
-    parts.append(
-        f"{_pct(shares['ongoing'])} are still at war after {result.meta['horizon']} {unit}s"
-    )
+    horizon = _count(result.meta["horizon"], unit)
+    parts.append(f"{_pct(shares['ongoing'])} are still at war after {horizon}")
     duration = result.duration_stats()
-    return (
-        "; ".join(parts) + f". Median duration {duration['p50']:g} {unit}s (90% of paths: "
-        f"{duration['p05']:g}-{duration['p95']:g})."
-    )
+    median = _count(duration["p50"], unit)
+    spread = f"{duration['p05']:g} to {duration['p95']:g}"
+    return "; ".join(parts) + f". Median duration {median} (90% of paths: {spread})."
 
 
 def print_run_summary(console: Console, result: Result) -> None:
@@ -44,8 +42,10 @@ def print_run_summary(console: Console, result: Result) -> None:
     console.print(headline(result), markup=False)
     se = result.outcome_shares()["max_se"]  # binomial s.e. of the least certain share
     table = Table(
-        title=f"Outcomes at the horizon (Monte Carlo s.e. <= {100 * se:.2f} pts)",
+        title="Outcomes at the horizon",
+        caption=f"Monte Carlo s.e. <= {100 * se:.2f} points",
         title_justify="left",
+        caption_justify="left",
     )
     for column in ("outcome", "party", "share"):
         table.add_column(column, justify="right" if column == "share" else "left")
@@ -58,13 +58,13 @@ def print_run_summary(console: Console, result: Result) -> None:
     for outcome, party, share in rows:
         table.add_row(outcome, party, _pct(share))
     console.print(table)
-    payoffs = Table(title="Value of fighting on (stake units; mean +- s.e.)", title_justify="left")
+    payoffs = Table(title="Value of fighting on (stake units; mean ± s.e.)", title_justify="left")
     for column in ("party", "mean", "p05", "p50", "p95"):
         payoffs.add_column(column, justify="left" if column == "party" else "right")
     for party, s in result.payoff_stats().items():
         payoffs.add_row(
             party,
-            f"{s['mean']:.3f} +- {s['se']:.3f}",
+            f"{s['mean']:.3f} ± {s['se']:.3f}",
             f"{s['p05']:.3f}",
             f"{s['p50']:.3f}",
             f"{s['p95']:.3f}",

@@ -1,0 +1,24 @@
+"""Regenerate the pictures the README shows: python docs/make_pictures.py"""
+
+from pathlib import Path
+
+from rich.console import Console
+
+import detente as dt
+from detente.report.terminal import print_run_summary
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    """Render `detente run battles` as an SVG terminal capture."""
+    result = dt.simulate("battles", paths=20_000, seed=0)
+    with open("/dev/null", "w") as sink:
+        console = Console(record=True, width=100, file=sink)
+        console.print("$ detente run battles", style="bold")
+        print_run_summary(console, result)
+    console.save_svg(str(HERE / "run-battles.svg"), title="detente run battles")
+
+
+if __name__ == "__main__":
+    main()
