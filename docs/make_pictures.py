@@ -1,4 +1,4 @@
-"""Regenerate the pictures the README shows: python docs/make_pictures.py"""
+"""Regenerate the pictures the README shows (run: python docs/make_pictures.py)."""
 
 from pathlib import Path
 
