@@ -75,3 +75,9 @@ def test_engine_errors():
     sc = dt.load("fearon", overrides=["war={engine: attrition}", "issues.share.status_quo=0.5"])
     with pytest.raises(EngineError, match="not available yet"):
         run_war(sc, paths=10, seed=0)
+
+
+def test_stochastic_lanchester_refuses_huge_forces():
+    sc = dt.load("lanchester", overrides=["war.stochastic=true", "war.force.A=5e7"])
+    with pytest.raises(EngineError, match="every single loss"):
+        run_war(sc, paths=10, seed=0)

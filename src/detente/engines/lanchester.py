@@ -42,10 +42,12 @@ from numba import njit
 from numpy.typing import NDArray
 
 from detente.engines import _kernel
-from detente.engines.base import Engine, Parameter, Plan, Variable, band_range
+from detente.engines.base import Engine, EngineError, Parameter, Plan, Variable, band_range
 from detente.scenario.model import LanchesterWar, Scenario
 
 SQUARE, LINEAR = 0, 1
+MAX_STOCHASTIC_FORCE = 1e6
+"""Largest initial force the event-by-event Markov chain accepts."""
 
 
 @njit(cache=True, nogil=True)
@@ -223,6 +225,12 @@ class Lanchester(Engine):
     ) -> None:
         """Fight every path of the block until a side breaks or the horizon."""
         war, _ = self._war(scenario)
+        if war.stochastic and params.size and params[:, :2].max() > MAX_STOCHASTIC_FORCE:
+            raise EngineError(
+                f"stochastic Lanchester simulates every single loss; forces above "
+                f"{MAX_STOCHASTIC_FORCE:,.0f} units would take too long. Use the "
+                "deterministic law (stochastic: false), or count forces in larger units."
+            )
         top = self.variables(scenario)[0].high
         lo, hi = np.zeros(2), np.full(2, top if top > 0 else 1.0)
         _lanchester_kernel(
