@@ -46,11 +46,11 @@ def test_run_options_not_available_yet(capsys):
         assert "not available yet" in err
 
 
-def test_engine_not_available_is_exit_1(capsys):
-    args = ["--set", "war={engine: attrition}", "--set", "issues.share.status_quo=0.5"]
+def test_engine_refusal_is_exit_1(capsys):
+    args = ["lanchester", "--set", "war.stochastic=true", "--set", "war.force.A=5e7"]
     code, out, err = run(capsys, "run", *args)
     assert (code, out) == (1, "")
-    assert "'attrition' engine is not available yet" in err
+    assert "simulates every single loss" in err
 
 
 @pytest.mark.parametrize("command", ["window", "negotiate", "claims"])

@@ -19,8 +19,8 @@ from detente.engines.base import (
 )
 from detente.engines.runner import BLOCK_SIZE, WarRecord, run_war
 
-AVAILABLE = ("lottery", "battles", "lanchester")
-"""Engines that can run now; ``attrition`` arrives with its own issue."""
+AVAILABLE = ("lottery", "battles", "lanchester", "attrition")
+"""Engines that can run."""
 
 
 def get_engine(name: str) -> Engine:
@@ -43,6 +43,10 @@ def get_engine(name: str) -> Engine:
         from detente.engines.lanchester import Lanchester
 
         return Lanchester()
+    if name == "attrition":
+        from detente.engines.attrition import Attrition
+
+        return Attrition()
     raise EngineError(
         f"the {name!r} engine is not available yet; engines that run: {', '.join(AVAILABLE)}"
     )

@@ -19,29 +19,39 @@ from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def pay_flow(payoff, i, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
     """Add step ``t``'s discounted payoff flow of path ``i`` for every party."""
     for j in range(payoff.shape[1]):
         d = delta[i, j]
-        payoff[i, j] += d**t * ((1.0 - d) * u_sq[i, j] - cost[i, j])
+        if d == 1.0:  # no discounting: the flow is the cost alone (no pow in the hot loop)
+            payoff[i, j] -= cost[i, j]
+        else:
+            payoff[i, j] += d**t * ((1.0 - d) * u_sq[i, j] - cost[i, j])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def pay_victory(payoff, i, t_end, side, u_win, delta):  # type: ignore[no-untyped-def]
     """Add every party's discounted value of ``side``'s decisive victory at ``t_end``."""
     for j in range(payoff.shape[1]):
         payoff[i, j] += delta[i, j] ** t_end * u_win[j, side]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def pay_status_quo(payoff, i, t_end, u_sq, delta):  # type: ignore[no-untyped-def]
     """Add every party's discounted value of the status quo from ``t_end`` on."""
     for j in range(payoff.shape[1]):
         payoff[i, j] += delta[i, j] ** t_end * u_sq[i, j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
+def pay_catastrophe(payoff, i, t_end, u_sq, delta, loss):  # type: ignore[no-untyped-def]
+    """Catastrophic escalation at ``t_end``: the status quo, less a catastrophic ``loss``."""
+    for j in range(payoff.shape[1]):
+        payoff[i, j] += delta[i, j] ** t_end * (u_sq[i, j] - loss)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def mark_checkpoint(accrued, alive, payoff, i, c, is_alive):  # type: ignore[no-untyped-def]
     """Record path ``i``'s payoff so far and whether its war goes on, at checkpoint ``c``."""
     for j in range(payoff.shape[1]):
@@ -49,7 +59,7 @@ def mark_checkpoint(accrued, alive, payoff, i, c, is_alive):  # type: ignore[no-
     alive[i, c] = is_alive
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def record_band(hist, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     """Count value ``x`` of variable ``v`` at band ``b`` in a fixed-range histogram."""
     bins = hist.shape[2]
@@ -58,7 +68,7 @@ def record_band(hist, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     hist[v, b, k] += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     """Count value ``x`` of variable ``v`` at every band from ``b`` on, in O(1).
 
@@ -68,6 +78,27 @@ def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-unty
     if b < tail_hist.shape[1]:
         record_band(tail_hist, v, b, x, lo, hi)
         tail_sum[v, b] += x
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def histogram_trace(trace, n_paths, hist, sums, lo, hi):  # type: ignore[no-untyped-def]
+    """Add a block's banded values ``trace[path, band, variable]`` to the histograms.
+
+    Kernels write each path's values into ``trace`` as they go (sequential writes) and
+    count them here variable by variable and band by band, so that one histogram row
+    stays in cache while every path is counted into it.
+    """
+    bins = hist.shape[2]
+    for v in range(trace.shape[2]):
+        scale = bins / (hi[v] - lo[v])
+        for b in range(trace.shape[1]):
+            total = 0.0
+            for i in range(n_paths):
+                x = trace[i, b, v]
+                k = min(max(int((x - lo[v]) * scale), 0), bins - 1)
+                hist[v, b, k] += 1
+                total += x
+            sums[v, b] += total
 
 
 def empty_outputs(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from detente.scenario import predicate, values
+from detente.scenario.attrition import AttritionWar
 from detente.scenario.errors import did_you_mean
 from detente.scenario.model import (
-    AttritionWar,
     BattlesWar,
     ContinuousIssue,
     DiscreteIssue,
@@ -122,6 +122,8 @@ def _war(sc: Scenario, found: Found) -> None:
         _names(found, ("war", "cost"), war.cost, sc.parties, "party")
     if isinstance(war, BattlesWar):
         _names(found, ("war", "prior"), war.prior, sc.parties, "party")
+    if isinstance(war, AttritionWar) and sides is not None:
+        _attrition(sc, war, sides, found)
     if isinstance(war, LanchesterWar) and sides is not None:
         for block in ("force", "effectiveness"):
             given = getattr(war, block)
@@ -129,6 +131,37 @@ def _war(sc: Scenario, found: Found) -> None:
             for side in sides:
                 if side not in given:
                     found.append((("war", block), f"missing side {side!r}"))
+
+
+def _attrition(sc: Scenario, war: AttritionWar, sides: tuple[str, str], found: Found) -> None:
+    _names(found, ("war", "belligerents"), war.belligerents, sides, "side")
+    for side in sides:
+        if side not in war.belligerents:
+            found.append((("war", "belligerents"), f"missing side {side!r}"))
+    patrons = [n for n, p in sc.parties.items() if isinstance(p, Patron)]
+    _names(found, ("war", "patrons"), war.patrons, patrons, "patron")
+    for name in war.patrons:
+        party = sc.parties.get(name)
+        if isinstance(party, Patron) and not set(party.supports) & set(sides):
+            message = f"{name!r} supports neither side {list(sides)}"
+            found.append((("war", "patrons", name, "@key"), message))
+    third = [n for n, p in sc.parties.items() if isinstance(p, ThirdParty)]
+    _names(found, ("war", "third_parties"), war.third_parties, third, "third party")
+    for i, shock in enumerate(war.shocks):
+        if shock.side not in sides:
+            hint = did_you_mean(shock.side, sides)
+            found.append((("war", "shocks", i, "side"), f"unknown side {shock.side!r}{hint}"))
+    _names(found, ("war", "prior"), war.prior, sides, "side")
+    _names(found, ("war", "cost"), war.cost, sc.parties, "party")
+    if war.sanctions is not None and war.sanctions.target not in sides:
+        found.append((("war", "sanctions", "target"), f"unknown side {war.sanctions.target!r}"))
+    if war.escalation.side is not None and war.escalation.side not in sides:
+        found.append((("war", "escalation", "side"), f"unknown side {war.escalation.side!r}"))
+    if war.escalation.start > war.escalation.rungs:
+        found.append((("war", "escalation", "start"), "above the top rung"))
+    for name, patron in war.patrons.items():
+        if len(patron.events) > 8:
+            found.append((("war", "patrons", name, "events"), "at most 8 events per patron"))
 
 
 def _negotiation(sc: Scenario, found: Found) -> None:

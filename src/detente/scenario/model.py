@@ -17,21 +17,17 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
+from detente.scenario.attrition import AttritionWar
+from detente.scenario.common import BetaPrior, Name, Text, TwoSided
 from detente.scenario.values import (
     Fraction,
     NonNegative,
-    Positive,
     Probability,
     Quantity,
     Strict,
 )
 
 FORMAT_VERSION = 1
-NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
-Name = Annotated[str, Field(pattern=NAME_PATTERN, max_length=64)]
-"""Identifier of a party, an issue, a variant or a claim: letters, digits, ``_`` and ``-``."""
-
-Text = Annotated[str, Field(max_length=20_000)]
 
 
 # --- parties ---------------------------------------------------------------------------------
@@ -212,15 +208,7 @@ class Time(Strict):
 # --- war engines -----------------------------------------------------------------------------
 
 
-class _TwoSided(Strict):
-    sides: tuple[Name, Name] | None = Field(
-        default=None,
-        description="The two belligerents [A, B] in the order the engine's parameters use; "
-        "default: the first two belligerents declared.",
-    )
-
-
-class LotteryWar(_TwoSided):
+class LotteryWar(TwoSided):
     """Fearon's costly lottery: one step; side A wins everything with probability ``p_win``.
 
     References
@@ -236,13 +224,6 @@ class LotteryWar(_TwoSided):
     )
 
 
-class BetaPrior(Strict):
-    """A Beta(alpha, beta) belief about the per-engagement win probability of side A."""
-
-    alpha: Positive
-    beta: Positive
-
-
 class Front(Strict):
     """Where the front stands and how far one engagement moves it."""
 
@@ -250,7 +231,7 @@ class Front(Strict):
     step: Fraction = Field(description="How far one engagement moves the front.")
 
 
-class BattlesWar(_TwoSided):
+class BattlesWar(TwoSided):
     """A front moved by a sequence of engagements, absorbing at 0 and 1.
 
     References
@@ -273,7 +254,7 @@ class BattlesWar(_TwoSided):
     )
 
 
-class LanchesterWar(_TwoSided):
+class LanchesterWar(TwoSided):
     """Lanchester's square (aimed fire) or linear (area fire) law of attrition.
 
     References
@@ -301,16 +282,6 @@ class LanchesterWar(_TwoSided):
     cost: dict[Name, NonNegative] = Field(
         default_factory=dict, description="Each party's cost per step, in stake units."
     )
-
-
-class AttritionWar(_TwoSided):
-    """The full war-of-attrition model of shared/DESIGN.md §5.
-
-    Its parameter blocks (forces, materiel, production, patrons, sanctions, economy,
-    stability, escalation, shocks) are defined together with the engine itself.
-    """
-
-    engine: Literal["attrition"]
 
 
 War = Annotated[LotteryWar | BattlesWar | LanchesterWar | AttritionWar, Discriminator("engine")]

@@ -1,0 +1,668 @@
+"""The full war of attrition: every mechanism of shared/seed/MAP.md.
+
+Forces, materiel, industry, patrons, sanctions, economy, society, escalation, shocks.
+
+Per step (one week by default), for sides ``s`` in {A, B} (``-s`` is the other side);
+each line names the mechanism switch in ``war.mechanisms`` and the source (numbers are
+those of shared/research/MODELS.md §9.2):
+
+1. Supply-limited effectiveness (``materiel``; U1, Lanchester with logistics): demand
+   ``D_sc = use_sc * F_s / 1000``; use ``U_sc = min(S_sc, D_sc)``;
+   ``e_s = sum_c w_sc (U_sc / D_sc) ** eta / sum_c w_sc`` (1 when off).
+2. Combat power (U2): ``M_s = q_s * F_s * e_s * shock_s``.
+3. Engagement (U3-U4; Tullock 1980 contest success function; Smith & Stam 2004 front):
+   ``p = M_A**nu / (M_A**nu + M_B**nu)``, ``w ~ Bernoulli(p)``,
+   ``X <- clip(X + kappa (2w - 1) + sigma_X N(0, 1), 0, 1)``; ``X`` is A's share of the
+   contested ground, absorbing at 0 and 1.
+4. Attrition (U5; stochastic Lanchester, Kingman 2002): ``L_s ~ Poisson(lethality_-s *
+   M_-s)``; ``F_s <- F_s - L_s + arrivals_s``. With every mechanism off this is a
+   stochastic square law with ``beta = lethality_B * q_B`` -- the textbook core.
+5. Recruitment (``recruitment``; U5 pipeline): contract recruits and mobilised persons
+   arrive ``training`` steps later; mobilisation costs stability (MAP L10).
+6. Production (``production``; U6, CSIS surge lags): ``K_sc <- K_sc + (cap_sc - K_sc) /
+   ramp_sc``; ``S_sc <- S_sc - U_sc + K_sc * input_s + aid_sc``; B's ``input`` falls with
+   sanctioned imports: ``input_B = 1 - import_dependence (1 - m)``.
+7. Patrons (``patrons``; U7, Mueller 1973 cost/futility decay, a hypothesis):
+   ``P_j <- clip(P_j + drift - fatigue * d log(1 + C_j) - futility * max(0, -dX_client)
+   + cohesion (mean P - P_j) + noise N(0, 1) + jumps, 0, 1)``; aid flows at
+   ``a_j = sigmoid((P_j - midpoint) / steepness)`` of the full rate, limited by the
+   patron's own stockpile; ``C_j`` counts weeks of full aid given (its money cost).
+8. Red lines (``red_lines``; §7.2, Schelling 1966, Tarar 2016): a class gated by a red
+   line flows only while ``P_j >= threshold + deterrence * signals``; B's deterrent
+   signals (a doctrine change, a new missile; MAP L9) arrive with probability ``signal``
+   per step. The first delivery of a gated class is a crossing.
+9. Escalation (``escalation``; §7.2 and U14, Powell 2015, Schram 2025): a crossing
+   climbs a rung with probability ``climb``; rungs come down with probability
+   ``descend``; catastrophe strikes with probability ``1 - exp(-lambda)``,
+   ``lambda = base_hazard * exp(rung_effect * E + desperation_effect * D_B)``, ``D_B``
+   being B's share of the ground lost since step 0, or at once on the top rung.
+10. Sanctions (``sanctions``; §8.2, Chupilkin et al. 2023, Han 2012): leakage
+    ``L = L_max exp(-k e c)``, ``c`` the trade-weighted compliance of third parties;
+    sanctioned-import index ``m = (1 - sigma (1 - L)) / (1 + pi)``,
+    ``pi = markup * sigma * (1 - L / L_max)``; export revenue index
+    ``R = (1 - sigma_x (1 - L)) (1 - discount)``; B's output ``Y = input_B``.
+11. Economy (``economy``; derived): deficit ``d_s = deficit + revenue_at_risk (1 - R)
+    - money aid`` (% GDP/yr) drains the fiscal buffer by ``d_s / 52`` per week; once it
+    is empty the deficit is monetised; inflation moves towards
+    ``base + import_passthrough (1 / m - 1) + money_passthrough * monetised`` with
+    time constant ``inertia``.
+12. Domestic stability (``stability``; MAP L12, derived): ``St_s <- St_s + recovery
+    (1 - St_s) - casualties * 100 L_s / F_s0 - inflation * max(0, pi_s - target) / 52
+    - territory * 100 max(0, -dX_s) - mobilisation cost``; below ``threshold`` the side
+    collapses.
+13. Shocks (``shocks``): with probability ``p`` per step a shock scales a side's
+    combat power by ``1 + effect`` for ``duration`` steps.
+14. Beliefs (U9, Smith & Stam 2004): each party's Beta belief over A's weekly win
+    probability is updated with ``w``; a party without a prior knows ``p``.
+
+References
+----------
+Lanchester, F. W. (1916). *Aircraft in Warfare*. Tullock, G. (1980). Efficient
+rent seeking. Kingman, J. F. C. (2002). Stochastic aspects of Lanchester's theory of
+warfare. *J. Appl. Prob.* 39(3). Smith, A. & Stam, A. C. (2004). Bargaining and the
+nature of war. *JCR* 48(6). Mueller, J. (1973). *War, Presidents and Public Opinion*.
+Schelling, T. (1966). *Arms and Influence*. Powell, R. (2015). Nuclear brinkmanship,
+limited war, and military power. *IO* 69(3). Chupilkin, M., Javorcik, B. &
+Plekhanov, A. (2023). The Eurasian roundabout. EBRD WP 281. Han, B. (2012). A theory
+of economic sanctions. KIEP WP 12-03. Cancian, M. et al. (2021). *Industrial
+Mobilization* (CSIS).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from detente.engines import _kernel
+from detente.engines.base import Engine, Parameter, Plan, Variable, band_range
+from detente.scenario import values
+from detente.scenario.attrition import MATERIEL, AttritionWar, Mechanisms
+from detente.scenario.model import Patron as PatronParty
+from detente.scenario.model import Scenario
+
+# --- parameter layout (per path, drawn from the scenario's possibly uncertain values) -------
+
+SIDE_FIELDS = (
+    "troops", "quality", "lethality", "contract", "mobilisation", "mobilisation_cost",
+    "stability.start", "stability.threshold", "stability.recovery", "stability.casualties",
+    "stability.inflation", "stability.territory", "deficit", "revenue_at_risk",
+    "fiscal_buffer", "inflation", "inflation_base", "inflation_target", "import_passthrough",
+    "money_passthrough", "inertia", "supply_elasticity",
+)  # fmt: skip
+(TROOPS, QUALITY, LETHALITY, CONTRACT, MOBILISATION, MOB_COST, ST_START, ST_THRESHOLD,
+ ST_RECOVERY, ST_CASUALTIES, ST_INFLATION, ST_TERRITORY, DEFICIT, REV_RISK, BUFFER, INFL,
+ INFL_BASE, INFL_TARGET, IMP_PASS, MON_PASS, INERTIA, ETA) = range(len(SIDE_FIELDS))  # fmt: skip
+CLASS_FIELDS = ("stock", "use", "production", "capacity", "ramp", "weight")
+C_STOCK, C_USE, C_PROD, C_CAP, C_RAMP, C_WEIGHT = range(len(CLASS_FIELDS))
+PATRON_FIELDS = (
+    "support", "drift", "cost_fatigue", "futility", "noise", "midpoint", "steepness", "money",
+    "cohesion",
+)  # fmt: skip
+P_SUPPORT, P_DRIFT, P_FATIGUE, P_FUTILITY, P_NOISE, P_MID, P_STEEP, P_MONEY, P_COHESION = range(
+    len(PATRON_FIELDS)
+)
+PATRON_CLASS_FIELDS = ("aid", "stockpile", "threshold", "deterrence")
+PC_AID, PC_STOCK, PC_THRESHOLD, PC_DETERRENCE = range(len(PATRON_CLASS_FIELDS))
+GLOBAL_FIELDS = (
+    "front.start", "front.step", "front.noise", "front.decisiveness",
+    "sanctions.coverage", "sanctions.export_coverage", "sanctions.enforcement",
+    "sanctions.leakage", "sanctions.deterrence", "sanctions.markup", "sanctions.discount",
+    "sanctions.import_dependence", "third_parties.compliance",
+    "escalation.base_hazard", "escalation.rung_effect", "escalation.desperation_effect",
+    "escalation.climb", "escalation.descend", "escalation.signal", "escalation.cost",
+    "prior.A.alpha", "prior.A.beta", "prior.B.alpha", "prior.B.beta",
+)  # fmt: skip
+(G_FRONT, G_KAPPA, G_NOISE, G_NU, G_SIGMA, G_SIGMA_X, G_ENFORCE, G_LMAX, G_KE, G_MARKUP,
+ G_DISCOUNT, G_IMPDEP, G_COMPLIANCE, G_HAZARD, G_RUNG, G_DESP, G_CLIMB, G_DESCEND, G_SIGNAL,
+ G_CATASTROPHE, G_PAA, G_PBA, G_PAB, G_PBB) = range(len(GLOBAL_FIELDS))  # fmt: skip
+N_CLASSES = len(MATERIEL)
+ARTILLERY = MATERIEL.index("artillery")
+
+# --- state layout (one vector per path; features and variables are selections of it) -------
+
+(X, BELIEF_A, BELIEF_B, TROOPS_A, TROOPS_B, SUPPLY_A, SUPPLY_B, STAB_A, STAB_B, RUNG_,
+ INFL_A, INFL_B, BUF_A, BUF_B, OUTPUT_A, OUTPUT_B, ART_A, ART_B, CAS_A,
+ CAS_B) = range(20)  # fmt: skip
+SUPPORT0 = 20
+
+MECHANISM_NAMES = tuple(Mechanisms.model_fields)
+(M_RECRUIT, M_MATERIEL, M_PRODUCTION, M_PATRONS, M_RED_LINES, M_ESCALATION, M_SANCTIONS,
+ M_ECONOMY, M_STABILITY, M_SHOCKS) = range(len(MECHANISM_NAMES))  # fmt: skip
+
+MAX_EVENTS = 8
+EDGE = 1e-9
+"""The front counts as at an edge within this distance (sums of steps are not exact)."""
+
+
+POISSON_EXACT_BELOW = 1000.0
+"""Mean above which weekly losses are drawn from the normal approximation of the Poisson."""
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _poisson(rng, mean):  # type: ignore[no-untyped-def]
+    """A Poisson count; for large means its normal approximation (Gillespie 2000).
+
+    Above 1,000 expected losses a week the Poisson's skewness is below 0.032, and the
+    rounded normal with the same mean and variance is indistinguishable at the scale
+    of an army, at a tenth of the cost.
+    """
+    if mean <= 0.0:
+        return 0.0
+    if mean < POISSON_EXACT_BELOW:
+        return float(rng.poisson(mean))
+    return max(round(mean + math.sqrt(mean) * rng.standard_normal()), 0.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _sigmoid(z):  # type: ignore[no-untyped-def]
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _attrition_kernel(  # type: ignore[no-untyped-def]
+    sp, cp, pp, pcp, gp, lags, clients, events, shocks, rungs, rung0, mech, breakpoint,
+    target, esc_side, rng, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
+    feat_idx, var_idx,
+    event, winner, end_step, payoff, final, features, accrued, alive,
+    band_hist, band_sum, trace, band_lo, band_hi,
+):  # fmt: skip
+    n = sp.shape[0]
+    n_bands = trace.shape[1]
+    n_pat = pp.shape[1]
+    n_ckpt = checkpoints.shape[0]
+    n_shocks = shocks.shape[0]
+    state = np.zeros(SUPPORT0 + n_pat)
+    ring = np.zeros((2, 106))
+    stock = np.zeros((2, N_CLASSES))
+    kap = np.zeros((2, N_CLASSES))
+    use = np.zeros((2, N_CLASSES))
+    pstock = np.zeros((max(n_pat, 1), N_CLASSES))
+    crossed = np.zeros((max(n_pat, 1), N_CLASSES), np.bool_)
+    cum = np.zeros(max(n_pat, 1))
+    shock_left = np.zeros(max(n_shocks, 1), np.int64)
+    power = np.zeros(2)
+    losses = np.zeros(2)
+    troops0 = np.zeros(2)
+    ab = np.zeros(4)
+    aid_money = np.zeros(2)
+    for i in range(n):
+        # --- initial state ---
+        state[:] = 0.0
+        ring[:, :] = 0.0
+        x0 = gp[i, G_FRONT]
+        held0 = x0 if esc_side == 0 else 1.0 - x0  # the escalating side's ground at step 0
+        state[X] = x0
+        for s in range(2):
+            troops0[s] = sp[i, s, TROOPS]
+            state[TROOPS_A + s] = sp[i, s, TROOPS]
+            state[STAB_A + s] = sp[i, s, ST_START]
+            state[INFL_A + s] = sp[i, s, INFL]
+            state[BUF_A + s] = sp[i, s, BUFFER]
+            state[OUTPUT_A + s] = 1.0
+            state[SUPPLY_A + s] = 1.0
+            for c in range(N_CLASSES):
+                stock[s, c] = cp[i, s, c, C_STOCK]
+                kap[s, c] = cp[i, s, c, C_PROD]
+        for j in range(n_pat):
+            state[SUPPORT0 + j] = pp[i, j, P_SUPPORT]
+            cum[j] = 0.0
+            for c in range(N_CLASSES):
+                pstock[j, c] = pcp[i, j, c, PC_STOCK]
+                crossed[j, c] = False
+        for k in range(n_shocks):
+            shock_left[k] = 0
+        for q in range(4):
+            ab[q] = gp[i, G_PAA + q]
+        # beliefs before any engagement: the prior means, or the contest odds at full supply
+        nu = gp[i, G_NU]
+        pa, pb = sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1]
+        p0 = 0.5 if pa + pb <= 0.0 else pa**nu / (pa**nu + pb**nu)
+        state[BELIEF_A] = p0 if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
+        state[BELIEF_B] = p0 if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
+        state[RUNG_] = rung0
+        signals = 0.0
+        m_index, r_index, markup = 1.0, 1.0, 0.0
+        side_input = 1.0
+        outcome, side_won = _kernel.ONGOING, -1
+        t = 0
+        c_next = 0
+        _trace(trace, i, 0, state, var_idx)
+        while t < horizon:
+            if c_next < n_ckpt and checkpoints[c_next] == t:
+                for f in range(feat_idx.shape[0]):
+                    features[i, c_next, f] = state[feat_idx[f]]
+                _kernel.mark_checkpoint(accrued, alive, payoff, i, c_next, 1)
+                c_next += 1
+            _kernel.pay_flow(payoff, i, t, cost, u_sq, delta)
+            # 1-2. supply-limited combat power (U1-U2)
+            for s in range(2):
+                f_s = state[TROOPS_A + s]
+                eff, weights = 0.0, 0.0
+                for c in range(N_CLASSES):
+                    demand = cp[i, s, c, C_USE] * f_s / 1000.0
+                    use[s, c] = min(stock[s, c], demand) if mech[M_MATERIEL] else 0.0
+                    w_c = cp[i, s, c, C_WEIGHT]
+                    if w_c > 0.0:
+                        ratio = 1.0 if demand <= 0.0 else use[s, c] / demand
+                        eta = sp[i, s, ETA]
+                        eff += w_c * (ratio if eta == 1.0 else ratio**eta)
+                        weights += w_c
+                e_s = eff / weights if (mech[M_MATERIEL] and weights > 0.0) else 1.0
+                state[SUPPLY_A + s] = e_s
+                power[s] = sp[i, s, QUALITY] * f_s * e_s
+            if mech[M_SHOCKS]:  # 13. exogenous shocks
+                for k in range(n_shocks):
+                    side = int(shocks[k, 0])
+                    if shock_left[k] > 0:
+                        power[side] *= 1.0 + shocks[k, 2]
+                        shock_left[k] -= 1
+                    elif rng.random() < shocks[k, 1]:
+                        shock_left[k] = int(shocks[k, 3])
+            # 3. engagement and front (U3-U4; Tullock contest)
+            nu = gp[i, G_NU]
+            pa, pb = (power[0], power[1]) if nu == 1.0 else (power[0] ** nu, power[1] ** nu)
+            p = 0.5 if pa + pb <= 0.0 else pa / (pa + pb)
+            won = 1.0 if rng.random() < p else 0.0
+            for q in range(2):  # 14. Beta-Bernoulli beliefs (U9)
+                if not math.isnan(ab[2 * q]):
+                    ab[2 * q] += won
+                    ab[2 * q + 1] += 1.0 - won
+            state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
+            state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
+            x_prev = state[X]
+            shift = gp[i, G_KAPPA] * (2.0 * won - 1.0)
+            if gp[i, G_NOISE] > 0.0:
+                shift += gp[i, G_NOISE] * rng.standard_normal()
+            state[X] = min(max(x_prev + shift, 0.0), 1.0)
+            dx = state[X] - x_prev
+            # 4. attrition (U5; stochastic Lanchester)
+            for s in range(2):
+                mean = sp[i, 1 - s, LETHALITY] * power[1 - s]
+                losses[s] = min(_poisson(rng, mean), state[TROOPS_A + s])
+            # 5. recruitment pipeline
+            for s in range(2):
+                lag = lags[s]
+                arriving = 0.0
+                recruits = 0.0
+                if mech[M_RECRUIT]:
+                    recruits = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
+                    slot = t % (lag + 1)
+                    arriving = ring[s, slot] if t >= lag else 0.0
+                    ring[s, slot] = recruits
+                    if lag == 0:
+                        arriving = recruits
+                state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
+                state[CAS_A + s] += losses[s]
+            # 10. sanctions on B (section 8.2)
+            if mech[M_SANCTIONS]:
+                sigma = gp[i, G_SIGMA]
+                l_max = gp[i, G_LMAX]
+                leak = l_max * math.exp(-gp[i, G_KE] * gp[i, G_ENFORCE] * gp[i, G_COMPLIANCE])
+                markup = gp[i, G_MARKUP] * sigma * (1.0 - leak / l_max) if l_max > 0 else 0.0
+                m_index = (1.0 - sigma * (1.0 - leak)) / (1.0 + markup)
+                r_index = (1.0 - gp[i, G_SIGMA_X] * (1.0 - leak)) * (1.0 - gp[i, G_DISCOUNT])
+                side_input = 1.0 - gp[i, G_IMPDEP] * (1.0 - m_index)
+                state[OUTPUT_A + target] = side_input
+            # 7-8. patrons: support, red lines, aid
+            aid_money[0] = 0.0
+            aid_money[1] = 0.0
+            crossing = False
+            if mech[M_PATRONS]:
+                mean_support = 0.0
+                for j in range(n_pat):
+                    mean_support += state[SUPPORT0 + j] / n_pat
+                for j in range(n_pat):
+                    client = clients[j]
+                    sup = state[SUPPORT0 + j]
+                    lost = -dx if client == 0 else dx  # ground the client lost this step
+                    sup += pp[i, j, P_DRIFT] - pp[i, j, P_FUTILITY] * max(lost, 0.0)
+                    sup += pp[i, j, P_COHESION] * (mean_support - sup)
+                    if pp[i, j, P_NOISE] > 0.0:
+                        sup += pp[i, j, P_NOISE] * rng.standard_normal()
+                    for k in range(events.shape[1]):
+                        at, prob, jump = events[j, k, 0], events[j, k, 1], events[j, k, 2]
+                        if (at >= 0 and t == int(at)) or (prob > 0 and rng.random() < prob):
+                            sup += jump
+                    rate = _sigmoid((sup - pp[i, j, P_MID]) / pp[i, j, P_STEEP])
+                    before = math.log1p(cum[j])
+                    cum[j] += rate
+                    sup -= pp[i, j, P_FATIGUE] * (math.log1p(cum[j]) - before)
+                    state[SUPPORT0 + j] = min(max(sup, 0.0), 1.0)
+                    for c in range(N_CLASSES):
+                        full = pcp[i, j, c, PC_AID]
+                        if full <= 0.0:
+                            continue
+                        line = pcp[i, j, c, PC_THRESHOLD]
+                        if mech[M_RED_LINES] and line >= 0.0:
+                            if state[SUPPORT0 + j] < line + pcp[i, j, c, PC_DETERRENCE] * signals:
+                                continue
+                            if not crossed[j, c]:
+                                crossed[j, c] = True
+                                crossing = True
+                        sent = min(full * rate, pstock[j, c])
+                        pstock[j, c] -= sent
+                        stock[client, c] += sent
+                    aid_money[client] += pp[i, j, P_MONEY] * rate
+            # 6. materiel use and production (U6)
+            for s in range(2):
+                feed = side_input if s == target else 1.0
+                for c in range(N_CLASSES):
+                    stock[s, c] -= use[s, c]
+                    if mech[M_PRODUCTION]:
+                        kap[s, c] += (cp[i, s, c, C_CAP] - kap[s, c]) / cp[i, s, c, C_RAMP]
+                        stock[s, c] += kap[s, c] * feed
+                state[ART_A + s] = stock[s, ARTILLERY]
+            # 11. economy
+            if mech[M_ECONOMY]:
+                for s in range(2):
+                    revenue = r_index if s == target else 1.0
+                    deficit = sp[i, s, DEFICIT] + sp[i, s, REV_RISK] * (1.0 - revenue)
+                    deficit -= aid_money[s]
+                    state[BUF_A + s] -= deficit / 52.0
+                    monetised = 0.0
+                    if state[BUF_A + s] < 0.0:
+                        monetised = -state[BUF_A + s] * 52.0
+                        state[BUF_A + s] = 0.0
+                    imports = 1.0 / m_index - 1.0 if (s == target and m_index > 0.0) else 0.0
+                    settle = sp[i, s, INFL_BASE] + sp[i, s, IMP_PASS] * imports
+                    settle += sp[i, s, MON_PASS] * monetised
+                    state[INFL_A + s] += (settle - state[INFL_A + s]) / sp[i, s, INERTIA]
+            # 12. domestic stability
+            if mech[M_STABILITY]:
+                for s in range(2):
+                    st = state[STAB_A + s]
+                    st += sp[i, s, ST_RECOVERY] * (1.0 - st)
+                    st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] / troops0[s]
+                    gap = state[INFL_A + s] - sp[i, s, INFL_TARGET]
+                    st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) / 52.0
+                    lost = -dx if s == 0 else dx
+                    st -= sp[i, s, ST_TERRITORY] * 100.0 * max(lost, 0.0)
+                    if mech[M_RECRUIT]:
+                        st -= sp[i, s, MOB_COST] * sp[i, s, MOBILISATION] / 1e5
+                    state[STAB_A + s] = min(max(st, 0.0), 1.0)
+            # 8-9. deterrent signals and the escalation ladder (section 7.2)
+            catastrophe = False
+            if mech[M_ESCALATION]:
+                if rng.random() < gp[i, G_SIGNAL]:
+                    signals += 1.0
+                if crossing and rng.random() < gp[i, G_CLIMB]:
+                    state[RUNG_] += 1.0
+                elif state[RUNG_] > 0 and rng.random() < gp[i, G_DESCEND]:
+                    state[RUNG_] -= 1.0
+                held = state[X] if esc_side == 0 else 1.0 - state[X]
+                desperation = max(held0 - held, 0.0)  # ground the escalating side has lost
+                hazard = gp[i, G_HAZARD] * math.exp(
+                    gp[i, G_RUNG] * state[RUNG_] + gp[i, G_DESP] * desperation
+                )
+                if state[RUNG_] >= rungs or rng.random() < 1.0 - math.exp(-hazard):
+                    catastrophe = True
+            t += 1
+            # terminal events
+            if catastrophe:
+                outcome = _kernel.ESCALATION
+            elif state[X] >= 1.0 - EDGE:
+                outcome, side_won = _kernel.DECISIVE, 0
+            elif state[X] <= EDGE:
+                outcome, side_won = _kernel.DECISIVE, 1
+            else:
+                for s in range(2):
+                    if state[TROOPS_A + s] <= breakpoint * troops0[s]:
+                        outcome, side_won = _kernel.DECISIVE, 1 - s
+                        break
+                    if mech[M_STABILITY] and state[STAB_A + s] < sp[i, s, ST_THRESHOLD]:
+                        outcome, side_won = _kernel.COLLAPSE, 1 - s
+                        break
+            if t % stride == 0:
+                _trace(trace, i, t // stride, state, var_idx)
+            if outcome != _kernel.ONGOING:
+                break
+        end_step[i] = t
+        event[i] = outcome
+        winner[i] = side_won
+        if outcome == _kernel.ESCALATION:
+            _kernel.pay_catastrophe(payoff, i, t, u_sq, delta, gp[i, G_CATASTROPHE])
+        elif side_won >= 0:
+            _kernel.pay_victory(payoff, i, t, side_won, u_win, delta)
+        else:
+            _kernel.pay_status_quo(payoff, i, t, u_sq, delta)
+        while c_next < n_ckpt:
+            for f in range(feat_idx.shape[0]):
+                features[i, c_next, f] = state[feat_idx[f]]
+            _kernel.mark_checkpoint(accrued, alive, payoff, i, c_next, 0)
+            c_next += 1
+        for b in range(t // stride + 1, n_bands):  # the war is over: its state stays
+            _trace(trace, i, b, state, var_idx)
+        for v in range(var_idx.shape[0]):
+            final[i, v] = state[var_idx[v]]
+    _kernel.histogram_trace(trace, n, band_hist, band_sum, band_lo, band_hi)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _trace(trace, i, b, state, var_idx):  # type: ignore[no-untyped-def]
+    for v in range(var_idx.shape[0]):
+        trace[i, b, v] = state[var_idx[v]]
+
+
+class Attrition(Engine):
+    """The full war of attrition; see the module docstring for its equations."""
+
+    name: ClassVar[str] = "attrition"
+
+    def _war(self, scenario: Scenario) -> tuple[AttritionWar, tuple[str, str], list[str]]:
+        war, sides = scenario.war, scenario.sides()
+        assert isinstance(war, AttritionWar) and sides is not None
+        return war, sides, list(war.patrons)
+
+    def parameters(self, scenario: Scenario) -> list[Parameter]:
+        """Side, side-by-class, patron, patron-by-class and global values, in that order."""
+        war, sides, patrons = self._war(scenario)
+        found: list[Parameter] = []
+        for side in sides:
+            block = war.belligerents[side]
+            st, eco, rec = block.stability, block.economy, block.recruitment
+            found += [
+                (f"{side}.troops", block.troops), (f"{side}.quality", block.quality),
+                (f"{side}.lethality", block.lethality),
+                (f"{side}.recruitment.contract", rec.contract),
+                (f"{side}.recruitment.mobilisation", rec.mobilisation),
+                (f"{side}.recruitment.mobilisation_cost", rec.mobilisation_cost),
+                (f"{side}.stability.start", st.start),
+                (f"{side}.stability.threshold", st.threshold),
+                (f"{side}.stability.recovery", 0.01 if st.recovery is None else st.recovery),
+                (f"{side}.stability.casualties", st.casualties),
+                (f"{side}.stability.inflation", st.inflation),
+                (f"{side}.stability.territory", st.territory),
+                (f"{side}.economy.deficit", eco.deficit),
+                (f"{side}.economy.revenue_at_risk", eco.revenue_at_risk),
+                (f"{side}.economy.fiscal_buffer", eco.fiscal_buffer),
+                (f"{side}.economy.inflation", eco.inflation),
+                (f"{side}.economy.inflation_base", eco.inflation_base),
+                (f"{side}.economy.inflation_target", eco.inflation_target),
+                (f"{side}.economy.import_passthrough", eco.import_passthrough),
+                (f"{side}.economy.money_passthrough", eco.money_passthrough),
+                (f"{side}.economy.inertia", eco.inertia),
+                (f"{side}.supply_elasticity", block.supply_elasticity),
+            ]  # fmt: skip
+        for side in sides:
+            materiel = war.belligerents[side].materiel
+            for cls in MATERIEL:
+                m = materiel.get(cls)
+                for field in CLASS_FIELDS:
+                    default = 52.0 if field == "ramp" else 0.0
+                    found.append((f"{side}.materiel.{cls}.{field}",
+                                  getattr(m, field) if m else default))  # fmt: skip
+        for name in patrons:
+            patron = war.patrons[name]
+            found += [(f"patrons.{name}.{f}", getattr(patron, f)) for f in PATRON_FIELDS]
+        for name in patrons:
+            patron = war.patrons[name]
+            for cls in MATERIEL:
+                line = patron.red_lines.get(cls)
+                found += [
+                    (f"patrons.{name}.aid.{cls}", patron.aid.get(cls, 0.0)),
+                    (f"patrons.{name}.stockpile.{cls}", patron.stockpile.get(cls, math.inf)),
+                    (f"patrons.{name}.red_lines.{cls}.threshold",
+                     line.threshold if line else -1.0),
+                    (f"patrons.{name}.red_lines.{cls}.deterrence",
+                     line.deterrence if line else 0.0),
+                ]  # fmt: skip
+        sanctions, esc = war.sanctions, war.escalation
+        trade = sum(values.mean(tp.trade_share) for tp in war.third_parties.values())
+        compliance = (
+            sum(values.mean(tp.trade_share) * values.mean(tp.compliance)
+                for tp in war.third_parties.values()) / trade
+            if trade > 0 else 1.0
+        )  # fmt: skip
+        priors = [war.prior.get(side) for side in sides]
+        found += [
+            ("front.start", war.front.start), ("front.step", war.front.step),
+            ("front.noise", war.front.noise), ("front.decisiveness", war.front.decisiveness),
+        ]  # fmt: skip
+        sanction_fields = ("coverage", "export_coverage", "enforcement", "leakage", "deterrence",
+                           "markup", "discount", "import_dependence")  # fmt: skip
+        found += [
+            (f"sanctions.{f}", getattr(sanctions, f) if sanctions else 0.0) for f in sanction_fields
+        ]
+        found.append(("third_parties.compliance", compliance))
+        found += [
+            (f"escalation.{f}", getattr(esc, f))
+            for f in ("base_hazard", "rung_effect", "desperation_effect", "climb", "descend",
+                      "signal", "cost")
+        ]  # fmt: skip
+        for side, prior in zip(sides, priors, strict=True):
+            found += [
+                (f"prior.{side}.alpha", prior.alpha if prior else math.nan),
+                (f"prior.{side}.beta", prior.beta if prior else math.nan),
+            ]
+        return found
+
+    @staticmethod
+    def _client(scenario: Scenario, patron: str, sides: tuple[str, str]) -> str:
+        """The side a patron supplies (the scenario checks guarantee there is one)."""
+        party = scenario.parties[patron]
+        assert isinstance(party, PatronParty)
+        return next(s for s in party.supports if s in sides)
+
+    def features(self, scenario: Scenario) -> list[str]:
+        """What the bargaining layer can regress on, per checkpoint."""
+        war, (a, b), patrons = self._war(scenario)
+        target = (a, b)[war.sanctioned_side((a, b))]
+        return [
+            "front", f"belief.{a}", f"belief.{b}", f"troops.{a}", f"troops.{b}",
+            f"supply.{a}", f"supply.{b}", f"stability.{a}", f"stability.{b}", "rung",
+            f"inflation.{target}", f"fiscal_buffer.{target}", *(f"support.{p}" for p in patrons),
+        ]  # fmt: skip
+
+    def _feature_index(self, scenario: Scenario) -> NDArray[np.int64]:
+        war, sides, patrons = self._war(scenario)
+        target = war.sanctioned_side(sides)
+        fixed = [X, BELIEF_A, BELIEF_B, TROOPS_A, TROOPS_B, SUPPLY_A, SUPPLY_B, STAB_A, STAB_B,
+                 RUNG_, INFL_A + target, BUF_A + target]  # fmt: skip
+        return np.array(fixed + [SUPPORT0 + j for j in range(len(patrons))], np.int64)
+
+    def _variables(self, scenario: Scenario) -> list[tuple[Variable, int]]:
+        war, (a, b), patrons = self._war(scenario)
+        target = war.sanctioned_side((a, b))
+        horizon = scenario.time.horizon
+        troops_top = 0.0
+        art_top = 1.0
+        buf_top = 1.0
+        for side in (a, b):
+            block = war.belligerents[side]
+            rec = block.recruitment
+            recruits = values.support(rec.contract)[1] + values.support(rec.mobilisation)[1]
+            troops_top = max(troops_top, band_range(block.troops)[1] + recruits * horizon)
+            art = block.materiel.get("artillery")
+            if art is not None:
+                supply = band_range(art.stock)[1] + band_range(art.capacity)[1] * horizon
+                art_top = max(art_top, supply)
+            buf_top = max(buf_top, band_range(block.economy.fiscal_buffer)[1])
+        for patron in war.patrons.values():
+            art_top += band_range(patron.aid.get("artillery", 0.0))[1] * horizon
+        found = [
+            (Variable("front", None, 0.0, 1.0), X),
+            (Variable("troops", a, 0.0, troops_top), TROOPS_A),
+            (Variable("troops", b, 0.0, troops_top), TROOPS_B),
+            (Variable("casualties", a, 0.0, troops_top), CAS_A),
+            (Variable("casualties", b, 0.0, troops_top), CAS_B),
+            (Variable("artillery", a, 0.0, art_top), ART_A),
+            (Variable("artillery", b, 0.0, art_top), ART_B),
+            (Variable("supply", a, 0.0, 1.0), SUPPLY_A),
+            (Variable("supply", b, 0.0, 1.0), SUPPLY_B),
+            (Variable("stability", a, 0.0, 1.0), STAB_A),
+            (Variable("stability", b, 0.0, 1.0), STAB_B),
+            (Variable("inflation", a, 0.0, 60.0), INFL_A),
+            (Variable("inflation", b, 0.0, 60.0), INFL_B),
+            (Variable("fiscal_buffer", a, 0.0, buf_top), BUF_A),
+            (Variable("fiscal_buffer", b, 0.0, buf_top), BUF_B),
+            (Variable("output", (a, b)[target], 0.0, 1.0), OUTPUT_A + target),
+            (Variable("rung", None, 0.0, float(war.escalation.rungs)), RUNG_),
+        ]
+        found += [(Variable("support", p, 0.0, 1.0), SUPPORT0 + j) for j, p in enumerate(patrons)]
+        return found
+
+    def variables(self, scenario: Scenario) -> list[Variable]:
+        """Front, troops, casualties, artillery, supply, stability, economy, rung, support."""
+        return [v for v, _ in self._variables(scenario)]
+
+    def run_block(
+        self,
+        scenario: Scenario,
+        params: NDArray[np.float64],
+        inputs: dict[str, Any],
+        rng: np.random.Generator,
+        plan: Plan,
+        out: dict[str, NDArray[Any]],
+    ) -> None:
+        """Fight every path of the block until an end or the horizon."""
+        war, sides, patrons = self._war(scenario)
+        n = params.shape[0]
+        n_pat = len(patrons)
+        cuts = np.cumsum([
+            2 * len(SIDE_FIELDS), 2 * N_CLASSES * len(CLASS_FIELDS),
+            n_pat * len(PATRON_FIELDS), n_pat * N_CLASSES * len(PATRON_CLASS_FIELDS),
+        ])  # fmt: skip
+        sp, cp, pp, pcp, gp = np.split(params, cuts, axis=1)
+        sp = np.ascontiguousarray(sp.reshape(n, 2, len(SIDE_FIELDS)))
+        cp = np.ascontiguousarray(cp.reshape(n, 2, N_CLASSES, len(CLASS_FIELDS)))
+        pp = np.ascontiguousarray(pp.reshape(n, n_pat, len(PATRON_FIELDS)))
+        pcp = np.ascontiguousarray(pcp.reshape(n, n_pat, N_CLASSES, len(PATRON_CLASS_FIELDS)))
+        gp = np.ascontiguousarray(gp)
+        lags = np.array([war.belligerents[s].recruitment.training for s in sides], np.int64)
+        clients = np.array([sides.index(self._client(scenario, p, sides)) for p in patrons],
+                           np.int64)  # fmt: skip
+        events = np.full((max(n_pat, 1), MAX_EVENTS, 3), -1.0)
+        events[:, :, 1:] = 0.0
+        for j, name in enumerate(patrons):
+            for k, ev in enumerate(war.patrons[name].events[:MAX_EVENTS]):
+                events[j, k] = (
+                    -1.0 if ev.at is None else ev.at,
+                    0.0 if ev.probability is None else values.mean(ev.probability),
+                    ev.jump,
+                )
+        shocks = np.array(
+            [[sides.index(sh.side), values.mean(sh.probability), sh.effect, sh.duration]
+             for sh in war.shocks] or np.zeros((0, 4)),
+            dtype=float,
+        ).reshape(-1, 4)  # fmt: skip
+        mech = np.array([getattr(war.mechanisms, m) for m in MECHANISM_NAMES], np.bool_)
+        pairs = self._variables(scenario)
+        var_idx = np.array([k for _, k in pairs], np.int64)
+        lo = np.array([v.low for v, _ in pairs])
+        hi = np.array([max(v.high, v.low + 1e-9) for v, _ in pairs])
+        _attrition_kernel(
+            sp, cp, pp, pcp, gp, lags, clients, events, shocks,
+            war.escalation.rungs, war.escalation.start, mech, war.breakpoint,
+            war.sanctioned_side(sides), war.escalating_side(sides), rng,
+            inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
+            plan.horizon, plan.checkpoints, plan.band_stride,
+            self._feature_index(scenario), var_idx,
+            out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
+            out["features"], out["accrued"], out["alive"],
+            out["band_hist"], out["band_sum"],
+            np.empty((n, len(plan.band_steps), len(pairs)), np.float32), lo, hi,
+        )  # fmt: skip
