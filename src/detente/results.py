@@ -137,7 +137,7 @@ class Result:
         war = self.war
         steps = war.plan.band_steps
         frames = []
-        for j, var in enumerate(war.variables):
+        for j, var in enumerate(war.banded):
             qs = histogram_quantiles(war.band_hist[j], var.low, var.high, list(QUANTILES.values()))
             frame = pd.DataFrame(qs, columns=list(QUANTILES))
             frame.insert(0, "mean", war.band_sum[j] / war.paths)

@@ -145,9 +145,12 @@ def test_square_law_survivors(capsys, a0, b0, alpha, beta):
 def test_square_law_invariant_holds_at_every_checkpoint():
     sc = dt.load("lanchester", overrides=["time.checkpoint_every=3"])
     rec = run_war(sc, paths=3, seed=0)
-    a, b = rec.checkpoint_features[0, :, 0], rec.checkpoint_features[0, :, 1]
+    a = rec.checkpoint_features[0, :, 0].astype(float)
+    b = rec.checkpoint_features[0, :, 1].astype(float)
     invariant = 0.01 * a**2 - 0.012 * b**2
-    np.testing.assert_allclose(invariant, 0.01 * 1000**2 - 0.012 * 800**2, rtol=1e-9)
+    # Checkpoint features are stored as float32 (relative rounding 6e-8 on A^2 ~ 1e6,
+    # i.e. about 0.1 on an invariant of 2320); the engine itself is exact in float64.
+    np.testing.assert_allclose(invariant, 0.01 * 1000**2 - 0.012 * 800**2, atol=0.5)
 
 
 def test_linear_law_invariant_and_survivors(capsys):

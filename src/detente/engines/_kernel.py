@@ -19,7 +19,7 @@ from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pay_flow(payoff, i, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
     """Add step ``t``'s discounted payoff flow of path ``i`` for every party."""
     for j in range(payoff.shape[1]):
@@ -30,28 +30,28 @@ def pay_flow(payoff, i, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
             payoff[i, j] += d**t * ((1.0 - d) * u_sq[i, j] - cost[i, j])
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pay_victory(payoff, i, t_end, side, u_win, delta):  # type: ignore[no-untyped-def]
     """Add every party's discounted value of ``side``'s decisive victory at ``t_end``."""
     for j in range(payoff.shape[1]):
         payoff[i, j] += delta[i, j] ** t_end * u_win[j, side]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pay_status_quo(payoff, i, t_end, u_sq, delta):  # type: ignore[no-untyped-def]
     """Add every party's discounted value of the status quo from ``t_end`` on."""
     for j in range(payoff.shape[1]):
         payoff[i, j] += delta[i, j] ** t_end * u_sq[i, j]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def pay_catastrophe(payoff, i, t_end, u_sq, delta, loss):  # type: ignore[no-untyped-def]
     """Catastrophic escalation at ``t_end``: the status quo, less a catastrophic ``loss``."""
     for j in range(payoff.shape[1]):
         payoff[i, j] += delta[i, j] ** t_end * (u_sq[i, j] - loss)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def mark_checkpoint(accrued, alive, payoff, i, c, is_alive):  # type: ignore[no-untyped-def]
     """Record path ``i``'s payoff so far and whether its war goes on, at checkpoint ``c``."""
     for j in range(payoff.shape[1]):
@@ -59,7 +59,7 @@ def mark_checkpoint(accrued, alive, payoff, i, c, is_alive):  # type: ignore[no-
     alive[i, c] = is_alive
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def record_band(hist, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     """Count value ``x`` of variable ``v`` at band ``b`` in a fixed-range histogram."""
     bins = hist.shape[2]
@@ -68,7 +68,7 @@ def record_band(hist, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     hist[v, b, k] += 1
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-untyped-def]
     """Count value ``x`` of variable ``v`` at every band from ``b`` on, in O(1).
 
@@ -111,7 +111,8 @@ def empty_outputs(
         "end_step": np.zeros(n, np.int32),
         "payoff": np.zeros((n, n_parties)),
         "final": np.zeros((n, n_vars)),
-        "features": np.zeros((n, plan_c, n_features)),
-        "accrued": np.zeros((n, plan_c, n_parties)),
+        # float32: ample for regression features, and half the memory of a large run
+        "features": np.zeros((n, plan_c, n_features), np.float32),
+        "accrued": np.zeros((n, plan_c, n_parties), np.float32),
         "alive": np.zeros((n, plan_c), np.uint8),
     }

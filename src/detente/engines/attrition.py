@@ -142,7 +142,7 @@ POISSON_EXACT_BELOW = 1000.0
 """Mean above which weekly losses are drawn from the normal approximation of the Poisson."""
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _poisson(rng, mean):  # type: ignore[no-untyped-def]
     """A Poisson count; for large means its normal approximation (Gillespie 2000).
 
@@ -157,16 +157,16 @@ def _poisson(rng, mean):  # type: ignore[no-untyped-def]
     return max(round(mean + math.sqrt(mean) * rng.standard_normal()), 0.0)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _sigmoid(z):  # type: ignore[no-untyped-def]
     return 1.0 / (1.0 + math.exp(-z))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _attrition_kernel(  # type: ignore[no-untyped-def]
-    sp, cp, pp, pcp, gp, lags, clients, events, shocks, rungs, rung0, mech, breakpoint,
+    sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks, rungs, rung0, mech, breakpoint,
     target, esc_side, rng, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
-    feat_idx, var_idx,
+    feat_idx, var_idx, band_idx,
     event, winner, end_step, payoff, final, features, accrued, alive,
     band_hist, band_sum, trace, band_lo, band_hi,
 ):  # fmt: skip
@@ -225,12 +225,22 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         state[BELIEF_B] = p0 if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
         state[RUNG_] = rung0
         signals = 0.0
+        # 10. sanctions (section 8.2); their drivers are constant, so is their effect
         m_index, r_index, markup = 1.0, 1.0, 0.0
         side_input = 1.0
+        if mech[M_SANCTIONS]:
+            sigma = gp[i, G_SIGMA]
+            l_max = gp[i, G_LMAX]
+            leak = l_max * math.exp(-gp[i, G_KE] * gp[i, G_ENFORCE] * gp[i, G_COMPLIANCE])
+            markup = gp[i, G_MARKUP] * sigma * (1.0 - leak / l_max) if l_max > 0 else 0.0
+            m_index = (1.0 - sigma * (1.0 - leak)) / (1.0 + markup)
+            r_index = (1.0 - gp[i, G_SIGMA_X] * (1.0 - leak)) * (1.0 - gp[i, G_DISCOUNT])
+            side_input = 1.0 - gp[i, G_IMPDEP] * (1.0 - m_index)
+        state[OUTPUT_A + target] = side_input
         outcome, side_won = _kernel.ONGOING, -1
         t = 0
         c_next = 0
-        _trace(trace, i, 0, state, var_idx)
+        _trace(trace, i, 0, state, band_idx)
         while t < horizon:
             if c_next < n_ckpt and checkpoints[c_next] == t:
                 for f in range(feat_idx.shape[0]):
@@ -297,16 +307,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         arriving = recruits
                 state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
                 state[CAS_A + s] += losses[s]
-            # 10. sanctions on B (section 8.2)
-            if mech[M_SANCTIONS]:
-                sigma = gp[i, G_SIGMA]
-                l_max = gp[i, G_LMAX]
-                leak = l_max * math.exp(-gp[i, G_KE] * gp[i, G_ENFORCE] * gp[i, G_COMPLIANCE])
-                markup = gp[i, G_MARKUP] * sigma * (1.0 - leak / l_max) if l_max > 0 else 0.0
-                m_index = (1.0 - sigma * (1.0 - leak)) / (1.0 + markup)
-                r_index = (1.0 - gp[i, G_SIGMA_X] * (1.0 - leak)) * (1.0 - gp[i, G_DISCOUNT])
-                side_input = 1.0 - gp[i, G_IMPDEP] * (1.0 - m_index)
-                state[OUTPUT_A + target] = side_input
             # 7-8. patrons: support, red lines, aid
             aid_money[0] = 0.0
             aid_money[1] = 0.0
@@ -323,7 +323,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     sup += pp[i, j, P_COHESION] * (mean_support - sup)
                     if pp[i, j, P_NOISE] > 0.0:
                         sup += pp[i, j, P_NOISE] * rng.standard_normal()
-                    for k in range(events.shape[1]):
+                    for k in range(n_events[j]):
                         at, prob, jump = events[j, k, 0], events[j, k, 1], events[j, k, 2]
                         if (at >= 0 and t == int(at)) or (prob > 0 and rng.random() < prob):
                             sup += jump
@@ -417,7 +417,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         outcome, side_won = _kernel.COLLAPSE, 1 - s
                         break
             if t % stride == 0:
-                _trace(trace, i, t // stride, state, var_idx)
+                _trace(trace, i, t // stride, state, band_idx)
             if outcome != _kernel.ONGOING:
                 break
         end_step[i] = t
@@ -435,13 +435,13 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             _kernel.mark_checkpoint(accrued, alive, payoff, i, c_next, 0)
             c_next += 1
         for b in range(t // stride + 1, n_bands):  # the war is over: its state stays
-            _trace(trace, i, b, state, var_idx)
+            _trace(trace, i, b, state, band_idx)
         for v in range(var_idx.shape[0]):
             final[i, v] = state[var_idx[v]]
     _kernel.histogram_trace(trace, n, band_hist, band_sum, band_lo, band_hi)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _trace(trace, i, b, state, var_idx):  # type: ignore[no-untyped-def]
     for v in range(var_idx.shape[0]):
         trace[i, b, v] = state[var_idx[v]]
@@ -591,14 +591,14 @@ class Attrition(Engine):
             (Variable("casualties", b, 0.0, troops_top), CAS_B),
             (Variable("artillery", a, 0.0, art_top), ART_A),
             (Variable("artillery", b, 0.0, art_top), ART_B),
-            (Variable("supply", a, 0.0, 1.0), SUPPLY_A),
-            (Variable("supply", b, 0.0, 1.0), SUPPLY_B),
+            (Variable("supply", a, 0.0, 1.0, banded=False), SUPPLY_A),
+            (Variable("supply", b, 0.0, 1.0, banded=False), SUPPLY_B),
             (Variable("stability", a, 0.0, 1.0), STAB_A),
             (Variable("stability", b, 0.0, 1.0), STAB_B),
-            (Variable("inflation", a, 0.0, 60.0), INFL_A),
-            (Variable("inflation", b, 0.0, 60.0), INFL_B),
-            (Variable("fiscal_buffer", a, 0.0, buf_top), BUF_A),
-            (Variable("fiscal_buffer", b, 0.0, buf_top), BUF_B),
+            (Variable("inflation", a, 0.0, 60.0, banded=False), INFL_A),
+            (Variable("inflation", b, 0.0, 60.0, banded=False), INFL_B),
+            (Variable("fiscal_buffer", a, 0.0, buf_top, banded=False), BUF_A),
+            (Variable("fiscal_buffer", b, 0.0, buf_top, banded=False), BUF_B),
             (Variable("output", (a, b)[target], 0.0, 1.0), OUTPUT_A + target),
             (Variable("rung", None, 0.0, float(war.escalation.rungs)), RUNG_),
         ]
@@ -608,6 +608,18 @@ class Attrition(Engine):
     def variables(self, scenario: Scenario) -> list[Variable]:
         """Front, troops, casualties, artillery, supply, stability, economy, rung, support."""
         return [v for v, _ in self._variables(scenario)]
+
+    @staticmethod
+    def _trace_buffer(out: dict[str, Any], n_bands: int, n_vars: int) -> NDArray[np.float32]:
+        """This thread's buffer of banded values, reused from block to block."""
+        from detente.engines.runner import BLOCK_SIZE
+
+        shape = (BLOCK_SIZE, n_bands, n_vars)
+        scratch = out.get("scratch", {})
+        buffer = scratch.get("trace")
+        if buffer is None or buffer.shape != shape:
+            buffer = scratch["trace"] = np.empty(shape, np.float32)
+        return buffer
 
     def run_block(
         self,
@@ -644,6 +656,9 @@ class Attrition(Engine):
                     0.0 if ev.probability is None else values.mean(ev.probability),
                     ev.jump,
                 )
+        n_events = np.array(
+            [min(len(war.patrons[p].events), MAX_EVENTS) for p in patrons] or [0], np.int64
+        )
         shocks = np.array(
             [[sides.index(sh.side), values.mean(sh.probability), sh.effect, sh.duration]
              for sh in war.shocks] or np.zeros((0, 4)),
@@ -652,17 +667,19 @@ class Attrition(Engine):
         mech = np.array([getattr(war.mechanisms, m) for m in MECHANISM_NAMES], np.bool_)
         pairs = self._variables(scenario)
         var_idx = np.array([k for _, k in pairs], np.int64)
-        lo = np.array([v.low for v, _ in pairs])
-        hi = np.array([max(v.high, v.low + 1e-9) for v, _ in pairs])
+        banded = [(v, k) for v, k in pairs if v.banded]
+        band_idx = np.array([k for _, k in banded], np.int64)
+        lo = np.array([v.low for v, _ in banded])
+        hi = np.array([max(v.high, v.low + 1e-9) for v, _ in banded])
         _attrition_kernel(
-            sp, cp, pp, pcp, gp, lags, clients, events, shocks,
+            sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks,
             war.escalation.rungs, war.escalation.start, mech, war.breakpoint,
             war.sanctioned_side(sides), war.escalating_side(sides), rng,
             inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
             plan.horizon, plan.checkpoints, plan.band_stride,
-            self._feature_index(scenario), var_idx,
+            self._feature_index(scenario), var_idx, band_idx,
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"],
-            np.empty((n, len(plan.band_steps), len(pairs)), np.float32), lo, hi,
+            self._trace_buffer(out, len(plan.band_steps), len(banded))[:n], lo, hi,
         )  # fmt: skip

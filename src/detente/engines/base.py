@@ -60,6 +60,7 @@ class Variable:
     party: str | None
     low: float
     high: float
+    banded: bool = True  # recorded in per-step bands (else only at the horizon)
 
     @property
     def label(self) -> str:

@@ -54,50 +54,74 @@ class WarRecord:
     end_step: NDArray[np.int32]
     payoff: NDArray[np.float64]  # (paths, parties)
     final: NDArray[np.float64]  # (paths, variables)
-    checkpoint_features: NDArray[np.float64]  # (paths, checkpoints, features)
-    accrued: NDArray[np.float64]  # (paths, checkpoints, parties): payoff before each checkpoint
+    checkpoint_features: NDArray[np.float32]  # (paths, checkpoints, features)
+    accrued: NDArray[np.float32]  # (paths, checkpoints, parties): payoff before each checkpoint
     alive: NDArray[np.uint8]  # (paths, checkpoints)
-    band_hist: NDArray[np.int64]  # (variables, band steps, bins)
-    band_sum: NDArray[np.float64]  # (variables, band steps): sums, for band means
+    band_hist: NDArray[np.int64]  # (banded variables, band steps, bins)
+    band_sum: NDArray[np.float64]  # (banded variables, band steps): sums, for band means
+
+    @property
+    def banded(self) -> list[Variable]:
+        """The variables that have per-step bands, in the order of ``band_hist``."""
+        return [v for v in self.variables if v.banded]
 
 
-def _block_inputs(
-    scenario: Scenario, engine: Engine, rng: np.random.Generator, n: int
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    """Draw one block's per-path parameters and payoff inputs, in a fixed order."""
+class _Inputs:
+    """Per-path inputs of a run: what is fixed is built once, what is uncertain per block.
 
-    def draw(q: float | Distribution) -> NDArray[np.float64]:
-        return values.sample(q, rng, BLOCK_SIZE)[:n]  # a whole block's draws, then this block
+    Uncertain values are drawn in a fixed order -- the engine's parameters, then each
+    party's cost, then its discount factor, then uncertain status quos -- each as a whole
+    block's worth of draws, so that every block's stream is used the same way.
+    """
 
-    params = np.array([draw(q) for _, q in engine.parameters(scenario)]).reshape(-1, n).T
-    parties = list(scenario.parties)
-    war_cost = getattr(scenario.war, "cost", {})
-    cost = np.column_stack([draw(war_cost.get(p, 0.0)) for p in parties])
-    delta = np.column_stack([draw(scenario.time.discount.get(p, 1.0)) for p in parties])
-    uncertain_sq = {
-        name: draw(issue.status_quo)
-        for name, issue in scenario.issues.items()
-        if isinstance(issue, ContinuousIssue)
-        and issue.status_quo is not None
-        and values.is_uncertain(issue.status_quo)
-    }
-    u_sq = np.column_stack(
-        [
-            np.broadcast_to(utility.status_quo_utility(scenario, p, uncertain_sq), (n,))
-            for p in parties
-        ]
-    )
-    sides = scenario.sides()
-    assert sides is not None
-    packages = [utility.ideal_package(scenario, s) for s in sides]
-    u_win = np.array([[utility.utility(scenario, p, pkg) for pkg in packages] for p in parties])
-    inputs = {
-        "cost": np.ascontiguousarray(cost),
-        "delta": np.ascontiguousarray(delta),
-        "u_sq": np.ascontiguousarray(u_sq),
-        "u_win": np.ascontiguousarray(u_win),
-    }
-    return np.ascontiguousarray(params, dtype=float), inputs
+    def __init__(self, scenario: Scenario, engine: Engine) -> None:
+        self.scenario = scenario
+        parties = list(scenario.parties)
+        war_cost = getattr(scenario.war, "cost", {})
+        self.params = [q for _, q in engine.parameters(scenario)]
+        self.cost = [war_cost.get(p, 0.0) for p in parties]
+        self.delta = [scenario.time.discount.get(p, 1.0) for p in parties]
+        self.status_quo = {
+            name: issue.status_quo
+            for name, issue in scenario.issues.items()
+            if isinstance(issue, ContinuousIssue)
+            and issue.status_quo is not None
+            and values.is_uncertain(issue.status_quo)
+        }
+        self.fixed_u_sq = np.array(
+            [utility.status_quo_utility(scenario, p, {})[0] for p in parties]
+        )
+        sides = scenario.sides()
+        assert sides is not None
+        packages = [utility.ideal_package(scenario, s) for s in sides]
+        self.u_win = np.ascontiguousarray(
+            [[utility.utility(scenario, p, pkg) for pkg in packages] for p in parties],
+            dtype=float,
+        )
+
+    @staticmethod
+    def _table(
+        quantities: list[float | Distribution], rng: np.random.Generator, n: int
+    ) -> NDArray[np.float64]:
+        table = np.tile(np.array([values.mean(q) for q in quantities], dtype=float), (n, 1))
+        for k, q in enumerate(quantities):
+            if values.is_uncertain(q):  # a whole block's draws, then this block's paths
+                table[:, k] = values.sample(q, rng, BLOCK_SIZE)[:n]
+        return table
+
+    def block(self, rng: np.random.Generator, n: int) -> tuple[NDArray[np.float64], dict[str, Any]]:
+        """Draw one block's parameters and payoff inputs."""
+        params = self._table(self.params, rng, n)
+        cost = self._table(self.cost, rng, n)
+        delta = self._table(self.delta, rng, n)
+        if self.status_quo:
+            drawn = {k: values.sample(q, rng, BLOCK_SIZE)[:n] for k, q in self.status_quo.items()}
+            u_sq = np.column_stack(
+                [utility.status_quo_utility(self.scenario, p, drawn) for p in self.scenario.parties]
+            )
+        else:
+            u_sq = np.tile(self.fixed_u_sq, (n, 1))
+        return params, {"cost": cost, "delta": delta, "u_sq": u_sq, "u_win": self.u_win}
 
 
 def run_war(
@@ -156,23 +180,29 @@ def run_war(
     out = _kernel.empty_outputs(
         paths, len(plan.checkpoints), len(features), len(parties), len(variables)
     )
-    hist_shape = (len(variables), n_bands, BAND_BINS)
-    sum_shape = (len(variables), n_bands)
+    n_banded = sum(v.banded for v in variables)
+    hist_shape = (n_banded, n_bands, BAND_BINS)
+    sum_shape = (n_banded, n_bands)
     # Histogram counts are integers, so each thread may keep its own and add them up
     # in any order; band sums are floats, so they are kept per block, added in order.
     local = threading.local()
-    thread_hists: list[dict[str, NDArray[np.int64]]] = []
+    thread_hists: list[dict[str, NDArray[np.int32]]] = []
+
+    inputs_of = _Inputs(scenario, engine)
 
     def one_block(b: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not hasattr(local, "hists"):
-            local.hists = {k: np.zeros(hist_shape, np.int64) for k in ("band_hist", "tail_hist")}
+            # int32 per thread (a thread counts at most `paths` values per bin)
+            local.hists = {k: np.zeros(hist_shape, np.int32) for k in ("band_hist", "tail_hist")}
+            local.scratch = {}
             thread_hists.append(local.hists)
         start = b * BLOCK_SIZE
         n = min(BLOCK_SIZE, paths - start)
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_block + b,)))
-        params, inputs = _block_inputs(scenario, engine, rng, n)
-        view = {key: array[start : start + n] for key, array in out.items()}
+        params, inputs = inputs_of.block(rng, n)
+        view: dict[str, Any] = {key: array[start : start + n] for key, array in out.items()}
         view.update(local.hists)
+        view["scratch"] = local.scratch  # per-thread buffers an engine may reuse
         view["band_sum"] = np.zeros(sum_shape)
         view["tail_sum"] = np.zeros(sum_shape)
         engine.run_block(scenario, params, inputs, rng, plan, view)
