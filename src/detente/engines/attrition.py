@@ -611,12 +611,12 @@ class Attrition(Engine):
 
     @staticmethod
     def _trace_buffer(out: dict[str, Any], n_bands: int, n_vars: int) -> NDArray[np.float32]:
-        """This thread's buffer of banded values, reused from block to block."""
+        """The calling thread's buffer of banded values, reused from block to block."""
         from detente.engines.runner import BLOCK_SIZE
 
         shape = (BLOCK_SIZE, n_bands, n_vars)
         scratch = out.get("scratch", {})
-        buffer = scratch.get("trace")
+        buffer: NDArray[np.float32] | None = scratch.get("trace")
         if buffer is None or buffer.shape != shape:
             buffer = scratch["trace"] = np.empty(shape, np.float32)
         return buffer
