@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import detente as dt
 from detente.engines import BLOCK_SIZE, run_war
 
+ATTRITION = Path(__file__).parent / "data" / "attrition.yaml"
 ARRAYS = ("event", "winner", "end_step", "payoff", "final", "checkpoint_features", "accrued")
 
 
