@@ -1,7 +1,8 @@
 """Numba helpers shared by every engine's kernel: payoff accounting and recording.
 
 Payoffs are in stake units (see :mod:`detente.engines.base`): each step a party
-receives ``delta**t * ((1 - delta) * u_sq - cost)``; when the war ends at step ``T``
+receives ``delta**t * ((1 - delta) * u_sq - cost)`` (summed in closed form, as the flow
+is constant along a path); when the war ends at step ``T``
 it receives ``delta**T * u(outcome)`` -- the winner's ideal package after a decisive
 victory, the status quo if the war is still going at the horizon. With ``delta = 1``
 this is Fearon's lump-sum accounting (outcome minus costs); with ``delta < 1`` it is
@@ -20,14 +21,33 @@ __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def pay_flow(payoff, i, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
-    """Add step ``t``'s discounted payoff flow of path ``i`` for every party."""
+def flows(i, j, steps, cost, u_sq, delta):  # type: ignore[no-untyped-def]
+    """Party ``j``'s discounted payoff flows of path ``i`` over its first ``steps`` steps.
+
+    The flow ``(1 - d) u_sq - c`` is constant along a path, so the sum of
+    ``d**t`` times it over ``t < steps`` is a geometric series:
+    ``u_sq (1 - d**steps) - c (1 - d**steps) / (1 - d)``, or ``-c steps`` when ``d = 1``.
+    """
+    d = delta[i, j]
+    if d == 1.0:
+        return -cost[i, j] * steps
+    kept = 1.0 - d**steps
+    return u_sq[i, j] * kept - cost[i, j] * kept / (1.0 - d)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def pay_flows(payoff, i, steps, cost, u_sq, delta):  # type: ignore[no-untyped-def]
+    """Add every party's payoff flows over the war's ``steps`` steps."""
     for j in range(payoff.shape[1]):
-        d = delta[i, j]
-        if d == 1.0:  # no discounting: the flow is the cost alone (no pow in the hot loop)
-            payoff[i, j] -= cost[i, j]
-        else:
-            payoff[i, j] += d**t * ((1.0 - d) * u_sq[i, j] - cost[i, j])
+        payoff[i, j] += flows(i, j, steps, cost, u_sq, delta)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta):  # type: ignore[no-untyped-def]
+    """Record, at checkpoint ``c`` (step ``t``) of a war still going, the flows so far."""
+    for j in range(accrued.shape[2]):
+        accrued[i, c, j] = flows(i, j, t, cost, u_sq, delta)
+    alive[i, c] = 1
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")

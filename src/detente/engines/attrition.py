@@ -245,9 +245,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if c_next < n_ckpt and checkpoints[c_next] == t:
                 for f in range(feat_idx.shape[0]):
                     features[i, c_next, f] = state[feat_idx[f]]
-                _kernel.mark_checkpoint(accrued, alive, payoff, i, c_next, 1)
+                _kernel.mark_live_checkpoint(accrued, alive, i, c_next, t, cost, u_sq, delta)
                 c_next += 1
-            _kernel.pay_flow(payoff, i, t, cost, u_sq, delta)
             # 1-2. supply-limited combat power (U1-U2)
             for s in range(2):
                 f_s = state[TROOPS_A + s]
@@ -421,6 +420,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if outcome != _kernel.ONGOING:
                 break
         end_step[i] = t
+        _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
         event[i] = outcome
         winner[i] = side_won
         if outcome == _kernel.ESCALATION:

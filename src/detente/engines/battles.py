@@ -75,9 +75,8 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
                 features[i, c, 0] = front
                 features[i, c, 1] = _belief(a_a, b_a, p)
                 features[i, c, 2] = _belief(a_b, b_b, p)
-                _kernel.mark_checkpoint(accrued, alive, payoff, i, c, 1)
+                _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
                 c += 1
-            _kernel.pay_flow(payoff, i, t, cost, u_sq, delta)
             # One engagement: a Bernoulli(p) win for A moves the front by one step.
             w = 1.0 if rng.random() < p else 0.0
             k += 1 if w > 0.0 else -1
@@ -99,6 +98,7 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
                 band_sum[0, t // stride] += front
         t_end = t
         end_step[i] = t_end
+        _kernel.pay_flows(payoff, i, t_end, cost, u_sq, delta)
         if side >= 0:
             event[i] = _kernel.DECISIVE
             winner[i] = side

@@ -156,9 +156,8 @@ def _lanchester_kernel(  # type: ignore[no-untyped-def]
         while loser < 0 and t < horizon:
             if c < n_ckpt and checkpoints[c] == t:
                 _record(features, i, c, a, b)
-                _kernel.mark_checkpoint(accrued, alive, payoff, i, c, 1)
+                _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
                 c += 1
-            _kernel.pay_flow(payoff, i, t, cost, u_sq, delta)
             if stochastic:
                 a, b, loser = _stochastic_step(a, b, alpha, beta, law, th_a, th_b, rng)
             else:
@@ -167,6 +166,7 @@ def _lanchester_kernel(  # type: ignore[no-untyped-def]
             if t % stride == 0:
                 _band(band_hist, band_sum, t // stride, a, b, band_lo, band_hi)
         end_step[i] = t
+        _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
         if loser >= 0:
             event[i] = _kernel.DECISIVE
             winner[i] = 1 - loser

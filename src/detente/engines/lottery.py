@@ -31,8 +31,8 @@ def _lottery_kernel(  # type: ignore[no-untyped-def]
 ):  # fmt: skip
     for i in range(p_win.shape[0]):
         if n_checkpoints > 0:
-            _kernel.mark_checkpoint(accrued, alive, payoff, i, 0, 1)
-        _kernel.pay_flow(payoff, i, 0, cost, u_sq, delta)
+            _kernel.mark_live_checkpoint(accrued, alive, i, 0, 0, cost, u_sq, delta)
+        _kernel.pay_flows(payoff, i, 1, cost, u_sq, delta)
         # Fearon 1995: war is a lottery won by A with probability p.
         side = 0 if rng.random() < p_win[i] else 1
         event[i] = _kernel.DECISIVE
