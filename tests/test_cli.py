@@ -21,7 +21,7 @@ def run(capsys, *args):
 def test_run_on_the_default_prints_a_summary(capsys):
     code, out, err = run(capsys, "run", "--paths", "2000")
     assert code == 0
-    assert out.startswith("fearon -- lottery engine, 2,000 paths, seed 0")
+    assert out.startswith("ukraine-2025 -- attrition engine, 2,000 paths, seed 0")
     assert "wins decisively" in out
     assert "not computed yet" in err
 
@@ -77,13 +77,13 @@ def test_other_commands_exist_and_refuse_honestly(capsys, args):
 
 
 def test_bad_set_is_bad_input_with_a_located_line(capsys):
-    code, out, err = run(capsys, "run", "--set", "war.p_win=1.4")
+    code, out, err = run(capsys, "run", "fearon", "--set", "war.p_win=1.4")
     assert code == 2 and out == ""
     assert err.strip() == "--set:1:11: war.p_win: value must be <= 1"
 
 
 def test_bad_input_as_json(capsys):
-    code, out, _ = run(capsys, "run", "--json", "--set", "war.p_win=1.4")
+    code, out, _ = run(capsys, "run", "fearon", "--json", "--set", "war.p_win=1.4")
     assert code == 2
     doc = json.loads(out)
     assert doc["schema_version"] == 1
@@ -134,7 +134,7 @@ def test_scenarios_lists_builtins(capsys):
     rows = json.loads(out)
     assert code == 0
     assert {r["name"] for r in rows} == set(dt.scenario.builtin_names())
-    assert [r["name"] for r in rows if r["default"]] == ["fearon"]
+    assert [r["name"] for r in rows if r["default"]] == ["ukraine-2025"]
     code, out, _ = run(capsys, "scenarios")
     assert code == 0 and "lanchester" in out
 

@@ -192,7 +192,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     for i in range(n):
         # --- initial state ---
         state[:] = 0.0
-        ring[:, :] = 0.0
+        for s in range(2):  # recruitment under way before step 0: the pipeline starts full
+            ring[s, :] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION] if mech[M_RECRUIT] else 0.0
         x0 = gp[i, G_FRONT]
         held0 = x0 if esc_side == 0 else 1.0 - x0  # the escalating side's ground at step 0
         state[X] = x0
@@ -299,11 +300,12 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 recruits = 0.0
                 if mech[M_RECRUIT]:
                     recruits = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
-                    slot = t % (lag + 1)
-                    arriving = ring[s, slot] if t >= lag else 0.0
-                    ring[s, slot] = recruits
                     if lag == 0:
                         arriving = recruits
+                    else:  # a ring of the last `lag` steps' recruits: in at t, out at t + lag
+                        slot = t % lag
+                        arriving = ring[s, slot]
+                        ring[s, slot] = recruits
                 state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
                 state[CAS_A + s] += losses[s]
             # 7-8. patrons: support, red lines, aid
@@ -653,14 +655,14 @@ class Attrition(Engine):
             for k, ev in enumerate(war.patrons[name].events[:MAX_EVENTS]):
                 events[j, k] = (
                     -1.0 if ev.at is None else ev.at,
-                    0.0 if ev.probability is None else values.mean(ev.probability),
+                    0.0 if ev.probability is None else ev.probability,
                     ev.jump,
                 )
         n_events = np.array(
             [min(len(war.patrons[p].events), MAX_EVENTS) for p in patrons] or [0], np.int64
         )
         shocks = np.array(
-            [[sides.index(sh.side), values.mean(sh.probability), sh.effect, sh.duration]
+            [[sides.index(sh.side), sh.probability, sh.effect, sh.duration]
              for sh in war.shocks] or np.zeros((0, 4)),
             dtype=float,
         ).reshape(-1, 4)  # fmt: skip

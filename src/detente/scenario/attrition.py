@@ -18,7 +18,14 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from detente.scenario.common import BetaPrior, Name, TwoSided
-from detente.scenario.values import Fraction, NonNegative, Positive, Probability, Strict
+from detente.scenario.values import (
+    Fraction,
+    NonNegative,
+    Positive,
+    Probability,
+    Quantity,
+    Strict,
+)
 
 Materiel = Literal["artillery", "air_defence", "armour", "drones", "long_range"]
 
@@ -78,7 +85,7 @@ class Recruitment(Strict):
 class Economy(Strict):
     """A side's war economy: fiscal buffer and inflation (shares of GDP, % per year)."""
 
-    deficit: float = Field(
+    deficit: Quantity = Field(
         default=0.0, description="Budget deficit at step 0, % of GDP per year, before aid."
     )
     revenue_at_risk: NonNegative = Field(
@@ -149,7 +156,7 @@ class SupportEvent(Strict):
     at: Annotated[int, Field(ge=0)] | None = Field(
         default=None, description="Step of a scheduled event."
     )
-    probability: Probability | None = Field(
+    probability: Annotated[float, Field(ge=0, le=1)] | None = Field(
         default=None, description="Per-step probability of an unscheduled event."
     )
     jump: float = Field(description="Change of support when it happens (e.g. -0.4).")
@@ -188,7 +195,7 @@ class Patron(Strict):
         default=0.0, description="Financial aid per step at full support, % of client GDP/yr."
     )
     support: Probability = Field(description="Political support for aid at step 0, in [0, 1].")
-    drift: float = Field(default=0.0, description="Change of support per step, absent news.")
+    drift: Quantity = Field(default=0.0, description="Change of support per step, absent news.")
     cost_fatigue: NonNegative = Field(
         default=0.0, description="Support lost per step per unit of log cumulative aid given."
     )
@@ -281,7 +288,7 @@ class Shock(Strict):
     """An exogenous shock: a random event that scales a side's combat power for a while."""
 
     side: Name
-    probability: Probability = Field(description="Per-step probability.")
+    probability: Annotated[float, Field(ge=0, le=1)] = Field(description="Per-step probability.")
     effect: float = Field(description="Relative change of combat power (e.g. -0.2).")
     duration: Annotated[int, Field(ge=1)] = Field(default=4, description="Steps it lasts.")
     description: str | None = None

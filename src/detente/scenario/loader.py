@@ -24,7 +24,7 @@ from detente.scenario.overrides import apply, apply_set, parse_path, parse_set
 from detente.scenario.yamlio import Document, Mark, Positions, read_yaml
 from detente.scenario.yamlio import Path as DocPath
 
-DEFAULT_SCENARIO = "fearon"
+DEFAULT_SCENARIO = "ukraine-2025"
 """The built-in that runs when no scenario is named."""
 
 _BUILTIN_PACKAGE = "detente.scenario.builtin"

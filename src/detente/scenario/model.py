@@ -14,11 +14,11 @@ import itertools
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from detente.scenario.attrition import AttritionWar
-from detente.scenario.common import BetaPrior, Name, Text, TwoSided
+from detente.scenario.common import NAME_PATTERN, BetaPrior, Name, Text, TwoSided
 from detente.scenario.values import (
     Fraction,
     NonNegative,
@@ -49,9 +49,21 @@ class Patron(_PartyBase):
     """A party that supplies a belligerent with aid (money, arms, intelligence)."""
 
     role: Literal["patron"]
-    supports: list[Name] = Field(
-        min_length=1, description="The belligerent(s) this patron supplies."
-    )
+    supports: Annotated[
+        list[Name],
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": NAME_PATTERN},
+                    {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": NAME_PATTERN},
+                        "minItems": 1,
+                    },
+                ]
+            }
+        ),
+    ] = Field(min_length=1, description="The belligerent(s) this patron supplies.")
 
     @model_validator(mode="before")
     @classmethod

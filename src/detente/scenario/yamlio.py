@@ -36,6 +36,9 @@ from detente.scenario.errors import Problem, ScenarioError
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file accepted; real scenarios are a few kilobytes."""
 
+MAX_INT_BITS = 256
+"""Largest integer accepted (about 77 digits); no scenario value comes near it."""
+
 MAX_DEPTH = 64
 """Deepest nesting of blocks accepted; the schema itself is under ten levels deep."""
 
@@ -205,6 +208,10 @@ def _convert(
     if isinstance(node, int) and type(node).__name__ == "ScalarBoolean":
         return bool(node)
     if isinstance(node, int):
+        if node.bit_length() > MAX_INT_BITS:  # would choke error messages that quote it
+            where = _at(pos.locate(path))
+            problems.append(Problem(*where, _dotted(path), "number too large"))
+            return None
         return int(node)
     if isinstance(node, float):
         return float(node)
