@@ -25,6 +25,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -112,6 +113,7 @@ from detente.engines.attrition import (
 from detente.engines.runner import BLOCK_SIZE, _Inputs
 from detente.scenario import values
 from detente.scenario.attrition import AttritionWar
+from detente.scenario.loader import builtin_text
 from detente.scenario.model import Scenario
 
 FALLBACK = Path(__file__).resolve().parents[1] / "tests" / "engines" / "data" / "attrition.yaml"
@@ -397,31 +399,14 @@ def run_case(case: str, ref: str, paths: int, repeats: int) -> None:
     print(json.dumps({"wall": best, "rss": peak / 2**20, "baseline": baseline / 2**20, **stats}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--paths", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: one case, in a child
-    parser.add_argument("--scenario", default="ukraine-2025", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.case:
-        run_case(args.case, args.scenario, args.paths, args.repeats)
-        return
-
-    ref = "ukraine-2025"
-    try:
-        sc = dt.load(ref)
-        assert isinstance(sc.war, AttritionWar)
-    except Exception as exc:  # e.g. the built-in scenario is being edited
-        print(f"# ukraine-2025 does not load ({type(exc).__name__}); using {FALLBACK.name}")
-        ref = str(FALLBACK)
-        sc = dt.load(ref)
+def table(sc: Scenario, ref: str, paths: int, repeats: int) -> None:
+    """Run every case in its own process and print the Markdown table."""
     horizon = sc.time.horizon
-    print(f"# attrition engine, scenario {sc.name}, {args.paths:,} paths, horizon {horizon}")
+    print(f"# attrition engine, scenario {sc.name}, {paths:,} paths, horizon {horizon}")
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f}, numba {numba.__version__}, "
-        f"numpy {np.__version__}, best of {args.repeats}, one process per row"
+        f"numpy {np.__version__}, best of {repeats}, one process per row"
     )
     print(
         "| implementation | threads | wall s (best) | path-steps | M path-steps/s "
@@ -436,7 +421,7 @@ def main() -> None:
     ]
     for label, case, threads in cases:
         command = [sys.executable, __file__, "--case", case, "--scenario", ref,
-                   "--paths", str(args.paths), "--repeats", str(args.repeats)]  # fmt: skip
+                   "--paths", str(paths), "--repeats", str(repeats)]  # fmt: skip
         done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if done.returncode != 0:
             sys.exit(f"case {case} failed:\n{done.stderr}")
@@ -446,6 +431,31 @@ def main() -> None:
             f"{r['steps'] / r['wall'] / 1e6:.2f} | {r['rss']:.2f} ({r['baseline']:.2f}) | "
             f"{r['front']:.4f} | {r['at_war']:.4f} | {r['escalated']:.4f} |"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paths", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: one case, in a child
+    parser.add_argument("--scenario", help=argparse.SUPPRESS)  # internal: its YAML file
+    args = parser.parse_args()
+    if args.case:
+        run_case(args.case, args.scenario, args.paths, args.repeats)
+        return
+
+    # Every row simulates one snapshot of the scenario, even if its file is edited meanwhile.
+    with tempfile.TemporaryDirectory() as tmp:
+        ref = Path(tmp) / "scenario.yaml"
+        try:
+            ref.write_text(builtin_text("ukraine-2025"), "utf-8")
+            sc = dt.load(ref)
+            assert isinstance(sc.war, AttritionWar)
+        except Exception as exc:  # e.g. the built-in scenario is being edited
+            print(f"# ukraine-2025 does not load ({type(exc).__name__}); using {FALLBACK.name}")
+            ref.write_text(FALLBACK.read_text("utf-8"), "utf-8")
+            sc = dt.load(ref)
+        table(sc, str(ref), args.paths, args.repeats)
 
 
 if __name__ == "__main__":

@@ -183,6 +183,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     pstock = np.zeros((max(n_pat, 1), N_CLASSES))
     crossed = np.zeros((max(n_pat, 1), N_CLASSES), np.bool_)
     cum = np.zeros(max(n_pat, 1))
+    log_cum_prev = np.zeros(max(n_pat, 1))
     shock_left = np.zeros(max(n_shocks, 1), np.int64)
     power = np.zeros(2)
     losses = np.zeros(2)
@@ -211,6 +212,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for j in range(n_pat):
             state[SUPPORT0 + j] = pp[i, j, P_SUPPORT]
             cum[j] = 0.0
+            log_cum_prev[j] = 0.0
             for c in range(N_CLASSES):
                 pstock[j, c] = pcp[i, j, c, PC_STOCK]
                 crossed[j, c] = False
@@ -259,7 +261,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     if w_c > 0.0:
                         ratio = 1.0 if demand <= 0.0 else use[s, c] / demand
                         eta = sp[i, s, ETA]
-                        eff += w_c * (ratio if eta == 1.0 else ratio**eta)
+                        if ratio < 1.0 and eta != 1.0:  # a shortfall: (supply/demand)**eta
+                            ratio = ratio**eta
+                        eff += w_c * ratio
                         weights += w_c
                 e_s = eff / weights if (mech[M_MATERIEL] and weights > 0.0) else 1.0
                 state[SUPPLY_A + s] = e_s
@@ -329,9 +333,11 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         if (at >= 0 and t == int(at)) or (prob > 0 and rng.random() < prob):
                             sup += jump
                     rate = _sigmoid((sup - pp[i, j, P_MID]) / pp[i, j, P_STEEP])
-                    before = math.log1p(cum[j])
                     cum[j] += rate
-                    sup -= pp[i, j, P_FATIGUE] * (math.log1p(cum[j]) - before)
+                    if pp[i, j, P_FATIGUE] > 0.0:  # d log(1 + C_j), C_j = weeks of full aid
+                        log_cum = math.log1p(cum[j])
+                        sup -= pp[i, j, P_FATIGUE] * (log_cum - log_cum_prev[j])
+                        log_cum_prev[j] = log_cum
                     state[SUPPORT0 + j] = min(max(sup, 0.0), 1.0)
                     for c in range(N_CLASSES):
                         full = pcp[i, j, c, PC_AID]
