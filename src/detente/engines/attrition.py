@@ -134,6 +134,7 @@ MECHANISM_NAMES = tuple(Mechanisms.model_fields)
  M_ECONOMY, M_STABILITY, M_SHOCKS) = range(len(MECHANISM_NAMES))  # fmt: skip
 
 MAX_EVENTS = 8
+PER_WEEK = 1.0 / 52.0  # yearly rates (deficits, inflation) to one weekly step
 EDGE = 1e-9
 """The front counts as at an edge within this distance (sums of steps are not exact)."""
 
@@ -255,14 +256,18 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 f_s = state[TROOPS_A + s]
                 eff, weights = 0.0, 0.0
                 for c in range(N_CLASSES):
-                    demand = cp[i, s, c, C_USE] * f_s / 1000.0
-                    use[s, c] = min(stock[s, c], demand) if mech[M_MATERIEL] else 0.0
+                    demand = cp[i, s, c, C_USE] * f_s * 0.001
+                    have = stock[s, c]
+                    short = mech[M_MATERIEL] and have < demand
+                    use[s, c] = (have if short else demand) if mech[M_MATERIEL] else 0.0
                     w_c = cp[i, s, c, C_WEIGHT]
                     if w_c > 0.0:
-                        ratio = 1.0 if demand <= 0.0 else use[s, c] / demand
-                        eta = sp[i, s, ETA]
-                        if ratio < 1.0 and eta != 1.0:  # a shortfall: (supply/demand)**eta
-                            ratio = ratio**eta
+                        ratio = 1.0
+                        if short:  # a shortfall: (supply / demand) ** eta
+                            ratio = have / demand
+                            eta = sp[i, s, ETA]
+                            if eta != 1.0:
+                                ratio = ratio**eta
                         eff += w_c * ratio
                         weights += w_c
                 e_s = eff / weights if (mech[M_MATERIEL] and weights > 0.0) else 1.0
@@ -369,7 +374,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     revenue = r_index if s == target else 1.0
                     deficit = sp[i, s, DEFICIT] + sp[i, s, REV_RISK] * (1.0 - revenue)
                     deficit -= aid_money[s]
-                    state[BUF_A + s] -= deficit / 52.0
+                    state[BUF_A + s] -= deficit * PER_WEEK
                     monetised = 0.0
                     if state[BUF_A + s] < 0.0:
                         monetised = -state[BUF_A + s] * 52.0
@@ -385,7 +390,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     st += sp[i, s, ST_RECOVERY] * (1.0 - st)
                     st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] / troops0[s]
                     gap = state[INFL_A + s] - sp[i, s, INFL_TARGET]
-                    st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) / 52.0
+                    st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) * PER_WEEK
                     lost = -dx if s == 0 else dx
                     st -= sp[i, s, ST_TERRITORY] * 100.0 * max(lost, 0.0)
                     if mech[M_RECRUIT]:

@@ -16,19 +16,35 @@ def _count(n: float, unit: str) -> str:
     return f"{n:g} {unit}" + ("" if n == 1 else "s")
 
 
+def _label(result: Result, party: str) -> str:
+    found = result.war.scenario.parties.get(party)
+    return (found.label if found is not None else None) or party
+
+
 def headline(result: Result) -> str:
-    """One plain sentence on how the war ends by the horizon."""
+    """A few plain sentences on how the war ends by the horizon."""
     shares = result.outcome_shares()
     unit = result.meta.get("time_unit", "step")
-    parts = [
-        f"{side} wins decisively on {_pct(v)} of paths" for side, v in shares["decisive"].items()
-    ]
     horizon = _count(result.meta["horizon"], unit)
-    parts.append(f"{_pct(shares['ongoing'])} are still at war after {horizon}")
-    duration = result.duration_stats()
-    median = _count(duration["p50"], unit)
-    spread = f"{duration['p05']:g} to {duration['p95']:g}"
-    return "; ".join(parts) + f". Median duration {median} (90% of paths: {spread})."
+    wins = [f"{_label(result, side)} on {_pct(v)}" for side, v in shares["decisive"].items()]
+    text = (
+        f"After {horizon} the war is still going on {_pct(shares['ongoing'])} of paths. "
+        f"Decisive victory: {', '.join(wins)}."
+    )
+    collapses = [
+        f"{_label(result, side)} {_pct(v)}" for side, v in shares["collapse"].items() if v > 0
+    ]
+    if collapses:
+        text += f" Collapse: {', '.join(collapses)}."
+    if shares["escalation"] > 0:
+        text += f" Catastrophic escalation: {_pct(shares['escalation'])}."
+    if shares["ongoing"] < 1:
+        duration = result.duration_stats()
+        median = _count(duration["p50"], unit)
+        text += (
+            f" Median duration {median} (90% of paths: {duration['p05']:g} to {duration['p95']:g})."
+        )
+    return text
 
 
 def print_run_summary(console: Console, result: Result) -> None:
