@@ -189,6 +189,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     power = np.zeros(2)
     losses = np.zeros(2)
     troops0 = np.zeros(2)
+    inv_troops0 = np.zeros(2)
     ab = np.zeros(4)
     aid_money = np.zeros(2)
     for i in range(n):
@@ -201,6 +202,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         state[X] = x0
         for s in range(2):
             troops0[s] = sp[i, s, TROOPS]
+            inv_troops0[s] = 1.0 / troops0[s]
             state[TROOPS_A + s] = sp[i, s, TROOPS]
             state[STAB_A + s] = sp[i, s, ST_START]
             state[INFL_A + s] = sp[i, s, INFL]
@@ -337,7 +339,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         at, prob, jump = events[j, k, 0], events[j, k, 1], events[j, k, 2]
                         if (at >= 0 and t == int(at)) or (prob > 0 and rng.random() < prob):
                             sup += jump
-                    rate = _sigmoid((sup - pp[i, j, P_MID]) / pp[i, j, P_STEEP])
+                    rate = _sigmoid((sup - pp[i, j, P_MID]) * pp[i, j, P_STEEP])  # 1 / steepness
                     cum[j] += rate
                     if pp[i, j, P_FATIGUE] > 0.0:  # d log(1 + C_j), C_j = weeks of full aid
                         log_cum = math.log1p(cum[j])
@@ -365,7 +367,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 for c in range(N_CLASSES):
                     stock[s, c] -= use[s, c]
                     if mech[M_PRODUCTION]:
-                        kap[s, c] += (cp[i, s, c, C_CAP] - kap[s, c]) / cp[i, s, c, C_RAMP]
+                        kap[s, c] += (cp[i, s, c, C_CAP] - kap[s, c]) * cp[i, s, c, C_RAMP]
                         stock[s, c] += kap[s, c] * feed
                 state[ART_A + s] = stock[s, ARTILLERY]
             # 11. economy
@@ -382,13 +384,13 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     imports = 1.0 / m_index - 1.0 if (s == target and m_index > 0.0) else 0.0
                     settle = sp[i, s, INFL_BASE] + sp[i, s, IMP_PASS] * imports
                     settle += sp[i, s, MON_PASS] * monetised
-                    state[INFL_A + s] += (settle - state[INFL_A + s]) / sp[i, s, INERTIA]
+                    state[INFL_A + s] += (settle - state[INFL_A + s]) * sp[i, s, INERTIA]
             # 12. domestic stability
             if mech[M_STABILITY]:
                 for s in range(2):
                     st = state[STAB_A + s]
                     st += sp[i, s, ST_RECOVERY] * (1.0 - st)
-                    st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] / troops0[s]
+                    st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] * inv_troops0[s]
                     gap = state[INFL_A + s] - sp[i, s, INFL_TARGET]
                     st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) * PER_WEEK
                     lost = -dx if s == 0 else dx
@@ -657,6 +659,10 @@ class Attrition(Engine):
         pp = np.ascontiguousarray(pp.reshape(n, n_pat, len(PATRON_FIELDS)))
         pcp = np.ascontiguousarray(pcp.reshape(n, n_pat, N_CLASSES, len(PATRON_CLASS_FIELDS)))
         gp = np.ascontiguousarray(gp)
+        # The kernel multiplies by these time constants' reciprocals (no division per step).
+        cp[..., C_RAMP] = 1.0 / cp[..., C_RAMP]
+        pp[..., P_STEEP] = 1.0 / pp[..., P_STEEP]
+        sp[..., INERTIA] = 1.0 / sp[..., INERTIA]
         lags = np.array([war.belligerents[s].recruitment.training for s in sides], np.int64)
         clients = np.array([sides.index(self._client(scenario, p, sides)) for p in patrons],
                            np.int64)  # fmt: skip
