@@ -155,7 +155,7 @@ def _poisson(rng, mean):  # type: ignore[no-untyped-def]
         return 0.0
     if mean < POISSON_EXACT_BELOW:
         return float(rng.poisson(mean))
-    return max(round(mean + math.sqrt(mean) * rng.standard_normal()), 0.0)
+    return max(math.floor(mean + math.sqrt(mean) * rng.standard_normal() + 0.5), 0.0)
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
