@@ -63,8 +63,9 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         metavar="PATH=VALUE",
-        help="Change one value for this run, e.g. --set war.p_win=0.4 or "
-        "--set 'war.p_win={low: 0.3, high: 0.5}'. Repeatable.",
+        help="Change one value for this run, by its path in the scenario, e.g. "
+        "--set war.belligerents.russia.troops=700000 or "
+        "--set 'war.front.step={low: 0.0002, high: 0.0005}'. Repeatable.",
     ),
 ]
 VariantOpt = Annotated[
@@ -145,9 +146,8 @@ def run(
 ) -> None:
     """The main job: simulate the war, find the settlement window, negotiate, summarise.
 
-    For now it simulates the war; the settlement window, the negotiation, claims and
-    the report join as their layers land.
-    """
+    For now it simulates the war; the window, the negotiation, claims and the report join as their layers land.
+    """  # noqa: E501 - one paragraph, so the help renders it as one
     sc = _load(scenario, variant, set_, as_json)
     if compare:
         _not_yet("run --compare", "the end-to-end run (issue 7)")
