@@ -12,6 +12,8 @@ settlement ``x`` is worth ``u(x)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -29,9 +31,9 @@ def flows(i, j, steps, cost, u_sq, delta):  # type: ignore[no-untyped-def]
     ``u_sq (1 - d**steps) - c (1 - d**steps) / (1 - d)``, or ``-c steps`` when ``d = 1``.
     """
     d = delta[i, j]
-    if d == 1.0:
+    if d == 1.0 or steps == 0:
         return -cost[i, j] * steps
-    kept = 1.0 - d**steps
+    kept = 1.0 - math.exp(steps * math.log(d))  # 1 - d**steps; exp(log) is cheaper than pow
     return u_sq[i, j] * kept - cost[i, j] * kept / (1.0 - d)
 
 

@@ -159,6 +159,18 @@ def _poisson(rng, mean):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _contest(power_a, power_b, nu):  # type: ignore[no-untyped-def]
+    """Tullock's contest success function, ``M_A**nu / (M_A**nu + M_B**nu)``.
+
+    Written as ``1 / (1 + (M_B / M_A)**nu)``: one power instead of two.
+    """
+    if power_a <= 0.0:
+        return 0.5 if power_b <= 0.0 else 0.0
+    ratio = power_b / power_a
+    return 1.0 / (1.0 + (ratio if nu == 1.0 else ratio**nu))
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _sigmoid(z):  # type: ignore[no-untyped-def]
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -224,9 +236,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for q in range(4):
             ab[q] = gp[i, G_PAA + q]
         # beliefs before any engagement: the prior means, or the contest odds at full supply
-        nu = gp[i, G_NU]
-        pa, pb = sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1]
-        p0 = 0.5 if pa + pb <= 0.0 else pa**nu / (pa**nu + pb**nu)
+        p0 = _contest(sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1], gp[i, G_NU])
         state[BELIEF_A] = p0 if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
         state[BELIEF_B] = p0 if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
         state[RUNG_] = rung0
@@ -284,9 +294,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     elif rng.random() < shocks[k, 1]:
                         shock_left[k] = int(shocks[k, 3])
             # 3. engagement and front (U3-U4; Tullock contest)
-            nu = gp[i, G_NU]
-            pa, pb = (power[0], power[1]) if nu == 1.0 else (power[0] ** nu, power[1] ** nu)
-            p = 0.5 if pa + pb <= 0.0 else pa / (pa + pb)
+            p = _contest(power[0], power[1], gp[i, G_NU])
             won = 1.0 if rng.random() < p else 0.0
             for q in range(2):  # 14. Beta-Bernoulli beliefs (U9)
                 if not math.isnan(ab[2 * q]):
