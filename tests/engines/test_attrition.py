@@ -222,3 +222,13 @@ def test_thread_count_does_not_change_results():
     for key in ("event", "winner", "end_step", "payoff", "final", "checkpoint_features"):
         np.testing.assert_array_equal(getattr(one, key), getattr(two, key), err_msg=key)
     np.testing.assert_array_equal(one.band_hist, two.band_hist)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "nu"), [(3.0, 1.0, 1.0), (2.0, 5.0, 1.7), (1e6, 8e5, 0.6), (0, 2, 2)]
+)
+def test_contest_success_function(a, b, nu):
+    from detente.engines.attrition import _contest
+
+    expected = 0.0 if a == 0 else a**nu / (a**nu + b**nu)  # Tullock (1980)
+    assert _contest(a, b, nu) == pytest.approx(expected, rel=1e-12)
