@@ -19,6 +19,14 @@ from numba import njit
 
 from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 
+# Two ways to fill the per-step band histograms, for two shapes of war:
+# - `record_band` + `record_frozen`: count each value as it happens, and a finished
+#   war's frozen state once (spread over the remaining bands by a cumulative sum).
+#   Best when most paths end early and few variables are banded (battles, lanchester).
+# - `histogram_trace`: write each path's banded values into a buffer, then count them
+#   band by band. Best when paths run to the horizon with many variables (attrition):
+#   the counting then stays in cache.
+
 __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
 
 
