@@ -607,7 +607,7 @@ class Attrition(Engine):
         for patron in war.patrons.values():
             art_top += band_range(patron.aid.get("artillery", 0.0))[1] * horizon
         found = [
-            (Variable("front", None, 0.0, 1.0), X),
+            (Variable("front", None, *self._front_range(scenario)), X),
             (Variable("troops", a, 0.0, troops_top), TROOPS_A),
             (Variable("troops", b, 0.0, troops_top), TROOPS_B),
             (Variable("casualties", a, 0.0, troops_top), CAS_A),
@@ -627,6 +627,21 @@ class Attrition(Engine):
         ]
         found += [(Variable("support", p, 0.0, 1.0), SUPPORT0 + j) for j, p in enumerate(patrons)]
         return found
+
+    @staticmethod
+    def _front_range(scenario: Scenario) -> tuple[float, float]:
+        """The band range of the front: as far as it can move by the horizon.
+
+        At most ``kappa`` a step plus the noise (five standard deviations of its sum),
+        within [0, 1]; a narrow range gives fine bands (512 bins over it).
+        """
+        war = scenario.war
+        assert isinstance(war, AttritionWar)
+        horizon = scenario.time.horizon
+        reach = band_range(war.front.step)[1] * horizon
+        reach += 5.0 * band_range(war.front.noise)[1] * math.sqrt(horizon)
+        start_low, start_high = band_range(war.front.start)
+        return max(0.0, start_low - reach), min(1.0, start_high + reach)
 
     def variables(self, scenario: Scenario) -> list[Variable]:
         """Front, troops, casualties, artillery, supply, stability, economy, rung, support."""

@@ -168,6 +168,10 @@ def run_war(
         raise EngineError("paths must be at least 1")
     engine = get_engine(scenario.war.engine)
     steps = engine.fixed_horizon or horizon or scenario.time.horizon
+    if steps != scenario.time.horizon:  # engines size their bands from the scenario's clock
+        scenario = scenario.model_copy(
+            update={"time": scenario.time.model_copy(update={"horizon": steps})}
+        )
     plan = Plan.for_scenario(scenario, steps)
     sides = scenario.sides()
     assert sides is not None  # the scenario checks guarantee two sides for an engine
