@@ -415,13 +415,15 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     state[RUNG_] += 1.0
                 elif state[RUNG_] > 0 and rng.random() < gp[i, G_DESCEND]:
                     state[RUNG_] -= 1.0
-                held = state[X] if esc_side == 0 else 1.0 - state[X]
-                desperation = max(held0 - held, 0.0)  # ground the escalating side has lost
-                hazard = gp[i, G_HAZARD] * math.exp(
-                    gp[i, G_RUNG] * state[RUNG_] + gp[i, G_DESP] * desperation
-                )
-                if state[RUNG_] >= rungs or rng.random() < 1.0 - math.exp(-hazard):
+                if state[RUNG_] >= rungs:
                     catastrophe = True
+                elif gp[i, G_HAZARD] > 0.0:
+                    held = state[X] if esc_side == 0 else 1.0 - state[X]
+                    desperation = max(held0 - held, 0.0)  # ground the escalating side lost
+                    hazard = gp[i, G_HAZARD] * math.exp(
+                        gp[i, G_RUNG] * state[RUNG_] + gp[i, G_DESP] * desperation
+                    )
+                    catastrophe = rng.random() < -math.expm1(-hazard)  # 1 - exp(-hazard)
             t += 1
             # terminal events
             if catastrophe:
