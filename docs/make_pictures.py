@@ -11,13 +11,13 @@ HERE = Path(__file__).parent
 
 
 def main() -> None:
-    """Render `detente run battles` as an SVG terminal capture."""
-    result = dt.simulate("battles", paths=20_000, seed=0)
+    """Render `detente run` (the default scenario) as an SVG terminal capture."""
+    result = dt.simulate("ukraine-2025", paths=20_000, seed=0)
     with open("/dev/null", "w") as sink:
         console = Console(record=True, width=100, file=sink)
-        console.print("$ detente run battles", style="bold")
+        console.print("$ detente run", style="bold")
         print_run_summary(console, result)
-    console.save_svg(str(HERE / "run-battles.svg"), title="detente run battles")
+    console.save_svg(str(HERE / "run-default.svg"), title="detente run")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,14 @@ from detente.results import Result
 
 
 def _pct(x: float) -> str:
+    if 0 < x < 0.0005:
+        return "<0.1%"  # rare, but it happens: not the same as never
     return f"{100 * x:.1f}%"
+
+
+def _num(x: float) -> str:
+    """A state value for people: thousands separators for big numbers, 4 digits otherwise."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def _count(n: float, unit: str) -> str:
@@ -98,11 +105,5 @@ def print_run_summary(console: Console, result: Result) -> None:
                 else [(f"{name}.{party}", s) for party, s in stats.items()]
             )
             for label, s in entries:
-                state.add_row(
-                    label,
-                    f"{s['mean']:.4g}",
-                    f"{s['p05']:.4g}",
-                    f"{s['p50']:.4g}",
-                    f"{s['p95']:.4g}",
-                )
+                state.add_row(label, *(_num(s[k]) for k in ("mean", "p05", "p50", "p95")))
         console.print(state)
