@@ -1,0 +1,174 @@
+"""The settlement space and the slack of the bargaining window.
+
+With linear-additive utilities (``detente.scenario.utility``) a package gives party
+``i`` the sum over issues of ``a_ik(x_k) = w_ik v_ik(x_k)``. On a continuous issue the
+vector of all parties' contributions is linear in ``x_k`` between breakpoints (range
+ends, ideals, piecewise-linear knots), so the issue's achievable contributions, once
+lotteries between packages are allowed (Fearon 1995: "side payments or lotteries"),
+form the convex hull of its breakpoints' images; a discrete issue offers its levels.
+The convexified utility set of all packages is the Minkowski sum ``Q`` of these hulls.
+
+The window's *slack* for outside options ``d`` is the largest ``s`` such that some
+``u`` in ``Q`` gives every required party at least ``d_i + s``: the smallest surplus
+over its outside option that the best package guarantees to everyone, in stake units.
+By linear-programming duality,
+
+    S(d) = min over weights l in the simplex of [ h(l) - l . d ],
+    h(l) = sum over issues of max over the issue's points p of l . p,
+
+a convex piecewise-linear function of ``l`` whose minimum lies at a vertex of the
+cells where the maximising points stay the same. Those vertices depend on the
+scenario only, not on the path, so ``S`` for every path is one small matrix product
+(shared/DESIGN.md §5). ``S >= 0`` means the window is open.
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*,
+49(3), 379-414. Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard UP.
+Rockafellar, R. T. (1970). *Convex Analysis*, §13 (support functions) and §16
+(Minkowski sums). Princeton UP.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.scenario import utility
+from detente.scenario.model import ContinuousIssue, ContinuousPosition, Scenario
+
+_TOL = 1e-12
+
+
+@dataclass(frozen=True)
+class SettlementSpace:
+    """Each issue's candidate outcomes and their utility contributions per party.
+
+    Attributes
+    ----------
+    parties
+        The parties whose utilities are tracked, in column order.
+    issues
+        Issue names, in order.
+    outcomes
+        Per issue, its candidate outcomes (breakpoints of a continuous issue, or levels).
+    points
+        Per issue, an array (outcomes, parties) of ``w_ik v_ik(outcome)``.
+    """
+
+    parties: tuple[str, ...]
+    issues: tuple[str, ...]
+    outcomes: tuple[tuple[float | str, ...], ...]
+    points: tuple[NDArray[np.float64], ...]
+
+
+def settlement_space(scenario: Scenario, parties: list[str] | tuple[str, ...]) -> SettlementSpace:
+    """Build the settlement space of a scenario for the given parties."""
+    weights = {p: utility.weights(scenario, p) for p in parties}
+    outcomes: list[tuple[float | str, ...]] = []
+    points: list[NDArray[np.float64]] = []
+    for name, issue in scenario.issues.items():
+        if isinstance(issue, ContinuousIssue):
+            low, high = issue.range
+            knots = {low, high}
+            for pos in issue.positions.values():
+                knots.add(min(max(pos.ideal, low), high))
+                if not isinstance(pos.value, str):
+                    knots.update(x for x, _ in pos.value.points if low <= x <= high)
+            xs = tuple(sorted(knots))
+            table = np.zeros((len(xs), len(parties)))
+            for j, party in enumerate(parties):
+                position = issue.positions.get(party)
+                if isinstance(position, ContinuousPosition) and weights[party][name] > 0:
+                    values = utility.continuous_value(issue, position, np.array(xs))
+                    table[:, j] = weights[party][name] * values
+            outcomes.append(xs)
+        else:
+            table = np.zeros((len(issue.levels), len(parties)))
+            for j, party in enumerate(parties):
+                dpos = issue.positions.get(party)
+                if dpos is not None and weights[party][name] > 0:
+                    table[:, j] = weights[party][name] * utility.level_values(issue, dpos)
+            outcomes.append(tuple(issue.levels))
+        points.append(table)
+    return SettlementSpace(tuple(parties), tuple(scenario.issues), tuple(outcomes), tuple(points))
+
+
+def support(space: SettlementSpace, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``h(l)``: the largest weighted utility sum any package reaches, for each ``l``."""
+    best = [np.max(weights @ table.T, axis=1) for table in space.points]
+    return np.asarray(np.sum(best, axis=0), dtype=np.float64)
+
+
+def _tie_planes(space: SettlementSpace) -> list[NDArray[np.float64]]:
+    """Normals ``p - q`` of the planes where two outcomes of one issue tie."""
+    planes = []
+    for table in space.points:
+        unique = np.unique(table, axis=0)
+        for a, b in itertools.combinations(range(len(unique)), 2):
+            diff = unique[a] - unique[b]
+            if np.abs(diff).max() > _TOL:
+                planes.append(diff / np.abs(diff).max())
+    return planes
+
+
+def slack_vertices(space: SettlementSpace) -> NDArray[np.float64]:
+    """Candidate weights at which ``h(l) - l . d`` can be smallest, for any ``d``.
+
+    Every vertex of the cells of ``h`` inside the simplex solves ``n - 1`` independent
+    equations drawn from the tie planes and the simplex's faces (``l_i = 0``), with
+    ``sum l = 1``; candidates where a tie is not between maximising outcomes are not
+    vertices and are dropped. Returns an array (candidates, parties).
+    """
+    n = len(space.parties)
+    if n == 1:
+        return np.ones((1, 1))
+    planes = _tie_planes(space) + [np.eye(n)[i] for i in range(n)]
+    found: list[NDArray[np.float64]] = [np.eye(n)[i] for i in range(n)]
+    for chosen in itertools.combinations(planes, n - 1):
+        system = np.vstack([*chosen, np.ones(n)])
+        if abs(np.linalg.det(system)) < 1e-12:
+            continue
+        rhs = np.zeros(n)
+        rhs[-1] = 1.0
+        weights = np.linalg.solve(system, rhs)
+        if weights.min() < -1e-12:
+            continue
+        weights = np.clip(weights, 0.0, None)
+        found.append(weights / weights.sum())
+    candidates = np.unique(np.round(np.array(found, dtype=np.float64), 12), axis=0).astype(
+        np.float64
+    )
+    return candidates[_is_cell_vertex(space, candidates)]
+
+
+def _is_cell_vertex(space: SettlementSpace, candidates: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Keep candidates where enough independent maximiser ties or faces meet."""
+    n = len(space.parties)
+    keep = np.zeros(len(candidates), bool)
+    for c, weights in enumerate(candidates):
+        normals = [np.eye(n)[i] for i in range(n) if weights[i] <= 1e-12]
+        for table in space.points:
+            scores = table @ weights
+            best = np.flatnonzero(scores >= scores.max() - 1e-10)
+            normals += [table[b] - table[best[0]] for b in best[1:]]
+        rank = np.linalg.matrix_rank(np.vstack([*normals, np.ones(n)]), tol=1e-9) if normals else 1
+        keep[c] = rank >= n
+    return keep
+
+
+def slack(
+    space: SettlementSpace,
+    outside: NDArray[np.float64],
+    vertices: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """The window's slack for each row of outside options ``outside`` (…, parties).
+
+    ``S(d) = min over candidate weights l of h(l) - l . d``; positive means open.
+    """
+    lam = slack_vertices(space) if vertices is None else vertices
+    values = support(space, lam)  # (candidates,)
+    return np.asarray(np.min(values - np.asarray(outside) @ lam.T, axis=-1), dtype=np.float64)
