@@ -172,3 +172,74 @@ def slack(
     lam = slack_vertices(space) if vertices is None else vertices
     values = support(space, lam)  # (candidates,)
     return np.asarray(np.min(values - np.asarray(outside) @ lam.T, axis=-1), dtype=np.float64)
+
+
+def _bound_vertices(space: SettlementSpace, issue: int, sign: float) -> NDArray[np.float64]:
+    """Candidate multipliers ``m >= 0`` for the extent of one issue over the window.
+
+    The largest ``sign * x_k`` over lotteries giving every party at least ``d_i`` is,
+    by duality, ``min over m >= 0 of sum_j max_p (m . p + sign * x_p [j = k]) - m . d``,
+    convex and piecewise linear in ``m``; its minimum is at a point where ``n``
+    independent tie planes or faces ``m_i = 0`` meet. Ties on issue ``k`` carry the
+    outcome's own value; ties elsewhere pass through the origin.
+    """
+    n = len(space.parties)
+    planes: list[tuple[NDArray[np.float64], float]] = []
+    for j, table in enumerate(space.points):
+        xs = _coordinates(space, j)
+        for a, b in itertools.combinations(range(len(table)), 2):
+            diff = table[a] - table[b]
+            rhs = -sign * (xs[a] - xs[b]) if j == issue else 0.0
+            if np.abs(diff).max() > _TOL or abs(rhs) > _TOL:
+                planes.append((diff, rhs))
+    planes += [(np.eye(n)[i], 0.0) for i in range(n)]
+    found = []
+    for chosen in itertools.combinations(planes, n):
+        system = np.vstack([normal for normal, _ in chosen])
+        if abs(np.linalg.det(system)) < 1e-12:
+            continue
+        m = np.linalg.solve(system, np.array([rhs for _, rhs in chosen]))
+        if m.min() >= -1e-12:
+            found.append(np.clip(m, 0.0, None))
+    if not found:
+        return np.zeros((1, n))
+    return np.unique(np.round(np.array(found, dtype=np.float64), 12), axis=0).astype(np.float64)
+
+
+def _coordinates(space: SettlementSpace, issue: int) -> NDArray[np.float64]:
+    """Numeric values of an issue's outcomes: the number itself, or a level's index."""
+    outcomes = space.outcomes[issue]
+    if all(isinstance(o, int | float) for o in outcomes):
+        return np.array(outcomes, dtype=np.float64)
+    return np.arange(len(outcomes), dtype=np.float64)
+
+
+def issue_bounds(
+    space: SettlementSpace, issue: str, outside: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The extent ``[low, high]`` of one issue over the window, per row of ``outside``.
+
+    Values over lotteries of packages every party weakly prefers to its outside
+    option; a discrete issue is measured by level index. NaN where the window is closed.
+
+    Returns
+    -------
+    ndarray, shape (..., 2)
+    """
+    k = space.issues.index(issue)
+    d = np.asarray(outside, dtype=np.float64)
+    ends = []
+    for sign in (-1.0, 1.0):
+        m = _bound_vertices(space, k, sign)  # (candidates, parties)
+        total = np.zeros(len(m))
+        for j, table in enumerate(space.points):
+            scores = m @ table.T  # (candidates, outcomes)
+            if j == k:
+                scores = scores + sign * _coordinates(space, j)[None, :]
+            total += scores.max(axis=1)
+        best = np.min(total - d @ m.T, axis=-1)  # max of sign * x_k
+        ends.append(sign * best)
+    bounds = np.stack(ends, axis=-1)
+    closed = slack(space, d) < -1e-12
+    bounds[closed] = np.nan
+    return bounds
