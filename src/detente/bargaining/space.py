@@ -126,23 +126,40 @@ def slack_vertices(space: SettlementSpace) -> NDArray[np.float64]:
     n = len(space.parties)
     if n == 1:
         return np.ones((1, 1))
-    planes = _tie_planes(space) + [np.eye(n)[i] for i in range(n)]
-    found: list[NDArray[np.float64]] = [np.eye(n)[i] for i in range(n)]
-    for chosen in itertools.combinations(planes, n - 1):
-        system = np.vstack([*chosen, np.ones(n)])
-        if abs(np.linalg.det(system)) < 1e-12:
-            continue
-        rhs = np.zeros(n)
-        rhs[-1] = 1.0
-        weights = np.linalg.solve(system, rhs)
-        if weights.min() < -1e-12:
-            continue
-        weights = np.clip(weights, 0.0, None)
-        found.append(weights / weights.sum())
-    candidates = np.unique(np.round(np.array(found, dtype=np.float64), 12), axis=0).astype(
-        np.float64
-    )
+    planes = np.array(_tie_planes(space) + [np.eye(n)[i] for i in range(n)])
+    rows = np.vstack([planes, np.ones((1, n))])
+    rhs = np.zeros(n)
+    rhs[-1] = 1.0
+    found = [np.eye(n), _solve_all(rows, len(planes), n - 1, rhs)]
+    solutions = np.vstack(found)
+    solutions = solutions[solutions.min(axis=1) >= -1e-12]
+    solutions = np.clip(solutions, 0.0, None)
+    solutions /= solutions.sum(axis=1, keepdims=True)
+    candidates = np.unique(np.round(solutions, 12), axis=0).astype(np.float64)
     return candidates[_is_cell_vertex(space, candidates)]
+
+
+def _solve_all(
+    rows: NDArray[np.float64], n_planes: int, choose: int, rhs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Solve at once every system of ``choose`` of the first ``n_planes`` rows + the rest.
+
+    Each system stacks ``choose`` of the first ``n_planes`` rows of ``rows`` and all its
+    remaining rows, with right-hand side ``rhs``. Singular systems are dropped.
+    Returns the solutions (systems, unknowns).
+    """
+    extra = np.arange(n_planes, len(rows))
+    picks = np.array(list(itertools.combinations(range(n_planes), choose)), dtype=np.int64)
+    if picks.size == 0:
+        return np.zeros((0, rows.shape[1]))
+    out = []
+    for chunk in np.array_split(picks, max(1, len(picks) // 200_000)):
+        index = np.hstack([chunk, np.broadcast_to(extra, (len(chunk), len(extra)))])
+        systems = rows[index]
+        ok = np.abs(np.linalg.det(systems)) > 1e-12
+        right = np.broadcast_to(rhs, (int(ok.sum()), len(rhs)))[..., None]
+        out.append(np.linalg.solve(systems[ok], right)[..., 0])
+    return np.vstack(out)
 
 
 def _is_cell_vertex(space: SettlementSpace, candidates: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -193,17 +210,19 @@ def _bound_vertices(space: SettlementSpace, issue: int, sign: float) -> NDArray[
             if np.abs(diff).max() > _TOL or abs(rhs) > _TOL:
                 planes.append((diff, rhs))
     planes += [(np.eye(n)[i], 0.0) for i in range(n)]
+    normals = np.array([normal for normal, _ in planes])
+    offsets = np.array([rhs for _, rhs in planes])
+    picks = np.array(list(itertools.combinations(range(len(planes)), n)), dtype=np.int64)
     found = []
-    for chosen in itertools.combinations(planes, n):
-        system = np.vstack([normal for normal, _ in chosen])
-        if abs(np.linalg.det(system)) < 1e-12:
-            continue
-        m = np.linalg.solve(system, np.array([rhs for _, rhs in chosen]))
-        if m.min() >= -1e-12:
-            found.append(np.clip(m, 0.0, None))
-    if not found:
+    for chunk in np.array_split(picks, max(1, len(picks) // 200_000)):
+        systems = normals[chunk]
+        ok = np.abs(np.linalg.det(systems)) > 1e-12
+        m = np.linalg.solve(systems[ok], offsets[chunk[ok]][..., None])[..., 0]
+        found.append(m[m.min(axis=1) >= -1e-12])
+    solutions = np.clip(np.vstack(found), 0.0, None) if found else np.zeros((0, n))
+    if len(solutions) == 0:
         return np.zeros((1, n))
-    return np.unique(np.round(np.array(found, dtype=np.float64), 12), axis=0).astype(np.float64)
+    return np.unique(np.round(solutions, 12), axis=0).astype(np.float64)
 
 
 def _coordinates(space: SettlementSpace, issue: int) -> NDArray[np.float64]:
