@@ -53,7 +53,7 @@ def test_engine_refusal_is_exit_1(capsys):
     assert "simulates every single loss" in err
 
 
-@pytest.mark.parametrize("command", ["window", "negotiate", "claims"])
+@pytest.mark.parametrize("command", ["negotiate", "claims"])
 def test_analysis_commands_are_not_available_yet(capsys, command):
     code, out, err = run(capsys, command, "battles")
     assert (code, out) == (1, "")

@@ -192,15 +192,39 @@ def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
 @app.command()
 def window(
     scenario: ScenarioArg = None,
+    paths: Annotated[int, typer.Option("--paths", min=1, help="Monte Carlo paths.")] = 20_000,
     variant: VariantOpt = None,
     set_: SetOpt = None,
     seed: Seed = 0,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """Bargaining analysis only: outside options, ZOPA, solutions, ripeness over time."""
-    _load(scenario, variant, set_, as_json)
-    _not_yet("window", "the bargaining layer (issue 5)")
+    """Bargaining analysis only: outside options, ZOPA, solutions over time.
+
+    Each party at the table or with a veto values fighting on under its own beliefs;
+    the window is open where some settlement beats that for all of them.
+    """
+    sc = _load(scenario, variant, set_, as_json)
+    from detente.bargaining.window import window as analyse
+    from detente.engines import EngineError
+
+    try:
+        with _progress(quiet, f"window of {sc.name}"):
+            result = analyse(sc, paths=paths, seed=seed)
+    except EngineError as error:
+        err.print(f"detente window: {error}", markup=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    doc = {
+        "scenario": sc.name, "variant": sc.variant, "seed": seed, "paths": paths,
+        **result.summary(),
+    }  # fmt: skip
+    if as_json:
+        _emit_json(doc)
+        return
+    from detente.report.terminal import print_window_summary
+
+    print_window_summary(out, doc)
+    _note(quiet, "Ripeness and the commitment-problem check are not computed yet.")
 
 
 @app.command()

@@ -23,6 +23,7 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,11 +32,15 @@ from detente.engines import WarRecord
 from detente.scenario import values
 
 
-def _basis(features: NDArray[np.float64], degree: int) -> NDArray[np.float64]:
+def _basis(
+    features: NDArray[np.float64],
+    degree: int,
+    center: NDArray[np.float64],
+    scale: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """Polynomial terms up to ``degree`` of standardised features, with a constant."""
     n, k = features.shape
-    scale = features.std(axis=0)
-    z = (features - features.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+    z = (features - center) / np.where(scale > 0, scale, 1.0)
     z[:, scale == 0] = 0.0  # a constant feature adds nothing beyond the intercept
     columns = [np.ones(n)]
     for d in range(1, degree + 1):
@@ -44,7 +49,58 @@ def _basis(features: NDArray[np.float64], degree: int) -> NDArray[np.float64]:
     return np.column_stack(columns)
 
 
-def outside_options(record: WarRecord, *, degree: int = 2) -> NDArray[np.float64]:
+@dataclass(frozen=True)
+class ContinuationValue:
+    """Fitted values of fighting on, per checkpoint: a regression on the state features.
+
+    Fitted on one run (a party's view of the war) and applied to the states of another
+    (the war as it happens), it gives that party's valuation of each actual state.
+    """
+
+    degree: int
+    fits: tuple[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None, ...]
+
+    def predict(self, record: WarRecord) -> NDArray[np.float64]:
+        """Values (paths, checkpoints, parties) at the record's states; NaN once it ended."""
+        paths, n_ckpt, n_parties = record.accrued.shape
+        out = np.full((paths, n_ckpt, n_parties), np.nan)
+        for c in range(n_ckpt):
+            fit = self.fits[c] if c < len(self.fits) else None
+            live = record.alive[:, c] == 1
+            if fit is None or not live.any():
+                continue
+            center, scale, coef = fit
+            basis = _basis(record.checkpoint_features[live, c].astype(float), self.degree,
+                           center, scale)  # fmt: skip
+            out[live, c] = basis @ coef
+        return out
+
+
+def fit_continuation(record: WarRecord, *, degree: int = 2) -> ContinuationValue:
+    """Regress each party's realised future payoff on the state, checkpoint by checkpoint.
+
+    Discounting uses each party's mean discount factor; values are at the checkpoint.
+    """
+    discount = np.array(
+        [values.mean(record.scenario.time.discount.get(p, 1.0)) for p in record.parties]
+    )
+    fits: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None] = []
+    for c, step in enumerate(record.plan.checkpoints):
+        live = record.alive[:, c] == 1
+        if not live.any():
+            fits.append(None)
+            continue
+        features = record.checkpoint_features[live, c].astype(float)
+        center, scale = features.mean(axis=0), features.std(axis=0)
+        future = (record.payoff[live] - record.accrued[live, c]) / discount**step
+        coef, *_ = np.linalg.lstsq(_basis(features, degree, center, scale), future, rcond=None)
+        fits.append((center, scale, coef))
+    return ContinuationValue(degree, tuple(fits))
+
+
+def outside_options(
+    record: WarRecord, *, degree: int = 2, at: WarRecord | None = None
+) -> NDArray[np.float64]:
     """Each party's estimated value of fighting on, per path and checkpoint.
 
     Parameters
@@ -54,24 +110,13 @@ def outside_options(record: WarRecord, *, degree: int = 2) -> NDArray[np.float64
         party whose outside option is wanted (see ``detente.scenario.view_of``).
     degree
         Degree of the polynomial in the state features used as regressors.
+    at
+        The run whose states are valued (default: ``record`` itself) -- e.g. the war as
+        it happens, valued by a party with its own beliefs.
 
     Returns
     -------
     ndarray, shape (paths, checkpoints, parties)
         Value in stake units at each checkpoint; NaN where the war has already ended.
-        Discounting uses each party's mean discount factor.
     """
-    paths, n_ckpt, n_parties = record.accrued.shape
-    out = np.full((paths, n_ckpt, n_parties), np.nan)
-    discount = np.array(
-        [values.mean(record.scenario.time.discount.get(p, 1.0)) for p in record.parties]
-    )
-    for c, step in enumerate(record.plan.checkpoints):
-        live = record.alive[:, c] == 1
-        if not live.any():
-            continue
-        future = (record.payoff[live] - record.accrued[live, c]) / discount**step
-        basis = _basis(record.checkpoint_features[live, c].astype(float), degree)
-        coef, *_ = np.linalg.lstsq(basis, future, rcond=None)
-        out[live, c] = basis @ coef
-    return out
+    return fit_continuation(record, degree=degree).predict(record if at is None else at)

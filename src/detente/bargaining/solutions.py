@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from detente.bargaining.space import SettlementSpace
@@ -80,51 +81,79 @@ def pareto_mask(utilities: NDArray[np.float64], eps: float = 1e-12) -> NDArray[n
     return keep
 
 
+@njit(cache=True, nogil=True)
+def _best(utilities, outside, rule, weights):  # type: ignore[no-untyped-def]
+    """For each row of ``outside``, the package with the best score under ``rule``.
+
+    Rules: 0 Nash (weighted log gains, packages with every gain > 0), 1 egalitarian
+    (smallest gain, packages with every gain >= 0), 2 Kalai-Smorodinsky (smallest gain
+    relative to each party's best gain among packages with every gain >= 0).
+    """
+    n_paths, n_parties = outside.shape
+    n_packages = utilities.shape[0]
+    out = np.full(n_paths, -1, np.int64)
+    ideal = np.empty(n_parties)
+    for r in range(n_paths):
+        if rule == 2:  # each party's best gain over packages all weakly prefer to war
+            ideal[:] = -np.inf
+            for m in range(n_packages):
+                ok = True
+                for i in range(n_parties):
+                    if utilities[m, i] < outside[r, i]:
+                        ok = False
+                        break
+                if ok:
+                    for i in range(n_parties):
+                        ideal[i] = max(ideal[i], utilities[m, i] - outside[r, i])
+        best_score = -np.inf
+        for m in range(n_packages):
+            score = 0.0 if rule == 0 else np.inf
+            for i in range(n_parties):
+                gain = utilities[m, i] - outside[r, i]
+                if gain < 0.0 or (rule == 0 and gain <= 0.0):
+                    score = -np.inf
+                    break
+                if rule == 0:
+                    score += weights[i] * np.log(gain)
+                elif rule == 1:
+                    score = min(score, gain)
+                else:
+                    score = min(score, gain / ideal[i] if ideal[i] > 0.0 else 1.0)
+            if score > best_score:
+                best_score = score
+                out[r] = m
+    return out
+
+
 def nash(
     utilities: NDArray[np.float64],
     outside: NDArray[np.float64],
     weights: NDArray[np.float64] | None = None,
 ) -> NDArray[np.int64]:
     """Index of the (weighted) Nash package for each row of ``outside``; -1 if none."""
-    alpha = np.ones(utilities.shape[1]) if weights is None else np.asarray(weights)
-    out = np.full(len(outside), -1, np.int64)
-    for start in range(0, len(outside), _CHUNK):
-        d = outside[start : start + _CHUNK]
-        gain = utilities[None, :, :] - d[:, None, :]
-        ok = np.all(gain > 0, axis=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(
-                ok, (alpha * np.log(np.where(gain > 0, gain, 1.0))).sum(axis=2), -np.inf
-            )
-        best = np.argmax(score, axis=1)
-        out[start : start + _CHUNK] = np.where(ok.any(axis=1), best, -1)
-    return out
+    alpha = np.ones(utilities.shape[1]) if weights is None else np.asarray(weights, float)
+    return _solve(utilities, outside, 0, alpha)
 
 
 def egalitarian(utilities: NDArray[np.float64], outside: NDArray[np.float64]) -> NDArray[np.int64]:
     """Index of the package maximising the smallest gain over war; -1 if none gains."""
-    out = np.full(len(outside), -1, np.int64)
-    for start in range(0, len(outside), _CHUNK):
-        d = outside[start : start + _CHUNK]
-        least = (utilities[None, :, :] - d[:, None, :]).min(axis=2)
-        best = np.argmax(least, axis=1)
-        out[start : start + _CHUNK] = np.where(least.max(axis=1) >= 0, best, -1)
-    return out
+    return _solve(utilities, outside, 1, np.ones(utilities.shape[1]))
 
 
 def kalai_smorodinsky(
     utilities: NDArray[np.float64], outside: NDArray[np.float64]
 ) -> NDArray[np.int64]:
     """Index of the Kalai-Smorodinsky package for each row of ``outside``; -1 if none."""
-    out = np.full(len(outside), -1, np.int64)
-    for start in range(0, len(outside), _CHUNK):
-        d = outside[start : start + _CHUNK]
-        gain = utilities[None, :, :] - d[:, None, :]
-        ok = np.all(gain >= 0, axis=2)
-        ideal = np.where(ok[:, :, None], gain, -np.inf).max(axis=1)  # a_i - d_i
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(ideal[:, None, :] > 0, gain / ideal[:, None, :], 1.0)
-        score = np.where(ok, ratio.min(axis=2), -np.inf)
-        best = np.argmax(score, axis=1)
-        out[start : start + _CHUNK] = np.where(ok.any(axis=1), best, -1)
-    return out
+    return _solve(utilities, outside, 2, np.ones(utilities.shape[1]))
+
+
+def _solve(
+    utilities: NDArray[np.float64],
+    outside: NDArray[np.float64],
+    rule: int,
+    weights: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    u = np.ascontiguousarray(utilities, dtype=np.float64)
+    d = np.ascontiguousarray(np.atleast_2d(outside), dtype=np.float64)
+    result: NDArray[np.int64] = _best(u, d, rule, np.ascontiguousarray(weights, dtype=np.float64))
+    return result

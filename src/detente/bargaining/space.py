@@ -65,15 +65,22 @@ class SettlementSpace:
     points: tuple[NDArray[np.float64], ...]
 
 
-def settlement_space(scenario: Scenario, parties: list[str] | tuple[str, ...]) -> SettlementSpace:
-    """Build the settlement space of a scenario for the given parties."""
+def settlement_space(
+    scenario: Scenario, parties: list[str] | tuple[str, ...], *, grid: int = 0
+) -> SettlementSpace:
+    """Build the settlement space of a scenario for the given parties.
+
+    ``grid`` adds that many evenly spaced values to each continuous issue's breakpoints
+    (the slack and the issue extents are exact without them; package solutions such as
+    the Nash point are only as fine as the outcomes enumerated).
+    """
     weights = {p: utility.weights(scenario, p) for p in parties}
     outcomes: list[tuple[float | str, ...]] = []
     points: list[NDArray[np.float64]] = []
     for name, issue in scenario.issues.items():
         if isinstance(issue, ContinuousIssue):
             low, high = issue.range
-            knots = {low, high}
+            knots = {low, high, *np.linspace(low, high, grid).tolist()}
             for pos in issue.positions.values():
                 knots.add(min(max(pos.ideal, low), high))
                 if not isinstance(pos.value, str):

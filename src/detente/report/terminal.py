@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -107,3 +109,45 @@ def print_run_summary(console: Console, result: Result) -> None:
             for label, s in entries:
                 state.add_row(label, *(_num(s[k]) for k in ("mean", "p05", "p50", "p95")))
         console.print(state)
+
+
+def print_window_summary(console: Console, doc: dict[str, Any]) -> None:
+    """Print the window: is it open, when, how wide, on what terms (fits 100 columns)."""
+    now = doc["now"]
+    opening = (
+        f"open at step {now} on most paths still at war"
+        if now is not None
+        else "closed on most paths at every checkpoint"
+    )
+    console.print(f"[bold]{doc['scenario']}[/bold] -- settlement window: {opening}.")
+    table = Table(title="Window by checkpoint", title_justify="left")
+    for column in ("step", "open", "at war", "slack p05", "p50", "p95", "closed by optimism"):
+        table.add_column(column, justify="right")
+    slack = doc["slack"]
+    for c, step in enumerate(doc["checkpoints"]):
+        cells = [slack[k][c] for k in ("p05", "p50", "p95")]
+        table.add_row(
+            str(step), _pct(doc["p_open"][c]), _pct(doc["p_alive"][c]),
+            *("" if v is None else f"{v:.3f}" for v in cells),
+            _pct(doc["why_closed"]["optimism"][c]),
+        )  # fmt: skip
+    console.print(table)
+    if now is not None:
+        terms = Table(title=f"Terms at step {now}", title_justify="left")
+        for column in ("issue", "window", "nash", "kalai-smorodinsky", "egalitarian"):
+            terms.add_column(column)
+        for issue, bounds in doc["zopa"]["bounds"].items():
+            solutions = [doc["solutions"][k].get(issue) for k in
+                         ("nash", "kalai_smorodinsky", "egalitarian")]  # fmt: skip
+            terms.add_row(issue, _range(bounds), *(_value(v) for v in solutions))
+        console.print(terms)
+
+
+def _range(bounds: list[Any]) -> str:
+    return " to ".join(_value(b) for b in bounds)
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return ""
+    return f"{v:.3f}" if isinstance(v, float) else str(v)

@@ -1,0 +1,202 @@
+"""The settlement window over time: outside options, slack, extent and terms.
+
+For every path of the war as it happens and every checkpoint, each required party
+(those at the table and those who must ratify) values fighting on *under its own
+beliefs*: its continuation value is fitted on wars simulated under its view and applied
+to the actual states (least-squares Monte Carlo, ``detente.bargaining.outside``). The
+window is open where some settlement gives every required party at least that much
+(slack >= 0, ``detente.bargaining.space``). Where it is closed, it is closed either
+because the parties' valuations differ (open if all valued the war as it truly is:
+mutual optimism, Fearon 1995; Blainey 1973) or because no settlement beats even the
+true value of war for all (no overlap).
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*,
+49(3), 379-414. Blainey, G. (1973). *The Causes of War*. Free Press.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.outside import fit_continuation
+from detente.bargaining.solutions import egalitarian, kalai_smorodinsky, nash, packages, pareto_mask
+from detente.bargaining.space import SettlementSpace, issue_bounds, settlement_space, slack
+from detente.engines import WarRecord, run_war
+from detente.scenario import Scenario, view_of
+
+MAX_SOLUTION_PACKAGES = 5_000
+"""Packages enumerated for the solutions: continuous issues get as fine a grid as fits."""
+
+
+@dataclass
+class Window:
+    """The window on every path and checkpoint, and what it means at the start."""
+
+    scenario: Scenario
+    parties: tuple[str, ...]
+    record: WarRecord  # the war as it happens
+    space: SettlementSpace
+    outside: NDArray[np.float64]  # (paths, checkpoints, parties), own views
+    slack: NDArray[np.float64]  # (paths, checkpoints); NaN once the war is over
+    common_slack: NDArray[np.float64]  # with everyone valuing the true war
+
+    @property
+    def checkpoints(self) -> NDArray[np.int64]:
+        """Steps of the checkpoints."""
+        return self.record.plan.checkpoints
+
+    def p_open(self) -> NDArray[np.float64]:
+        """Share of all paths whose window is open, per checkpoint (ended wars: closed)."""
+        return np.asarray((np.nan_to_num(self.slack, nan=-1.0) >= 0).mean(axis=0), dtype=float)
+
+    def p_alive(self) -> NDArray[np.float64]:
+        """Share of paths still at war, per checkpoint."""
+        return np.asarray((self.record.alive == 1).mean(axis=0), dtype=float)
+
+    def now(self) -> int | None:
+        """First checkpoint at which the window is open on most paths still at war."""
+        live = self.record.alive == 1
+        for c in range(live.shape[1]):
+            if live[:, c].any() and (self.slack[live[:, c], c] >= 0).mean() >= 0.5:
+                return c
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """The window as a JSON-ready document (without ``schema_version``)."""
+        live = self.record.alive == 1
+        closed = live & (np.nan_to_num(self.slack, nan=-1.0) < 0)
+        optimism = closed & (np.nan_to_num(self.common_slack, nan=-1.0) >= 0)
+        quantiles = {}
+        for name, q in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95)):
+            quantiles[name] = [_q(self.slack[live[:, c], c], q) for c in range(live.shape[1])]
+        doc: dict[str, Any] = {
+            "parties": list(self.parties),
+            "checkpoints": self.checkpoints.tolist(),
+            "p_open": self.p_open().tolist(),
+            "p_alive": self.p_alive().tolist(),
+            "slack": quantiles,
+            "outside_option": {
+                p: {"mean": [_mean(self.outside[live[:, c], c, j]) for c in range(live.shape[1])]}
+                for j, p in enumerate(self.parties)
+            },
+            "why_closed": {
+                "optimism": (optimism.sum(axis=0) / np.maximum(live.sum(axis=0), 1)).tolist(),
+                "no_overlap": ((closed & ~optimism).sum(axis=0)
+                               / np.maximum(live.sum(axis=0), 1)).tolist(),
+                "commitment": None,  # the commitment-problem check is not computed yet
+            },
+        }  # fmt: skip
+        c = self.now()
+        doc["now"] = None if c is None else int(self.checkpoints[c])
+        doc["zopa"] = {"open": c is not None, "bounds": {}}
+        doc["solutions"] = {"nash": {}, "kalai_smorodinsky": {}, "egalitarian": {}}
+        if c is not None:
+            rows = live[:, c] & (self.slack[:, c] >= 0)
+            d = self.outside[rows, c]
+            for issue in self.space.issues:
+                low, high = np.nanmean(issue_bounds(self.space, issue, d), axis=0)
+                doc["zopa"]["bounds"][issue] = self._describe(issue, low, high)
+            doc["solutions"] = self._solutions(d)
+        return doc
+
+    def _describe(self, issue: str, low: float, high: float) -> list[Any]:
+        outcomes = self.space.outcomes[self.space.issues.index(issue)]
+        if all(isinstance(o, int | float) for o in outcomes):
+            return [float(low), float(high)]
+        return [outcomes[math.ceil(low - 1e-9)], outcomes[math.floor(high + 1e-9)]]
+
+    def _solutions(self, d: NDArray[np.float64]) -> dict[str, dict[str, Any]]:
+        space = solution_space(self.scenario, self.parties)
+        choices, utilities = packages(space)
+        keep = pareto_mask(utilities)
+        choices, utilities = choices[keep], utilities[keep]
+        found: dict[str, dict[str, Any]] = {}
+        for name, solve in (("nash", nash), ("kalai_smorodinsky", kalai_smorodinsky),
+                            ("egalitarian", egalitarian)):  # fmt: skip
+            picked = solve(utilities, d)
+            picked = picked[picked >= 0]
+            found[name] = {}
+            for k, issue in enumerate(space.issues):
+                values = [space.outcomes[k][i] for i in choices[picked, k]]
+                found[name][issue] = _typical(values)
+        return found
+
+
+def _q(x: NDArray[np.float64], q: float) -> float | None:
+    return float(np.quantile(x, q)) if x.size else None
+
+
+def _mean(x: NDArray[np.float64]) -> float | None:
+    return float(np.mean(x)) if x.size else None
+
+
+def _typical(values: list[Any]) -> Any:
+    """The mean of numbers, or the most common level."""
+    if not values:
+        return None
+    if all(isinstance(v, int | float) for v in values):
+        return float(np.mean(values))
+    levels, counts = np.unique(np.array(values, dtype=object).astype(str), return_counts=True)
+    return str(levels[np.argmax(counts)])
+
+
+def solution_space(scenario: Scenario, parties: tuple[str, ...]) -> SettlementSpace:
+    """The settlement space with continuous issues on as fine a grid as fits the budget."""
+    coarse = settlement_space(scenario, parties)
+    continuous = [
+        k for k, o in enumerate(coarse.outcomes) if all(isinstance(v, int | float) for v in o)
+    ]
+    discrete = int(np.prod([len(o) for k, o in enumerate(coarse.outcomes) if k not in continuous]))
+    if not continuous:
+        return coarse
+    grid = int((MAX_SOLUTION_PACKAGES / discrete) ** (1 / len(continuous)))
+    return settlement_space(scenario, parties, grid=max(grid - 4, 0))
+
+
+def required_parties(scenario: Scenario) -> tuple[str, ...]:
+    """Parties whose consent a settlement needs: those at the table and veto players."""
+    return tuple(dict.fromkeys([*scenario.table(), *scenario.negotiation.ratify]))
+
+
+def window(
+    scenario: Scenario,
+    *,
+    paths: int = 20_000,
+    seed: int = 0,
+    horizon: int | None = None,
+    degree: int = 2,
+) -> Window:
+    """Analyse the settlement window of a scenario over its checkpoints.
+
+    Each required party's outside options come from wars simulated under its own view
+    (same seed, so common random numbers), valued at the states of the war as it
+    happens (the scenario itself).
+    """
+    parties = required_parties(scenario)
+    actual = run_war(scenario, paths=paths, seed=seed, horizon=horizon)
+    own = np.empty((paths, len(actual.plan.checkpoints), len(parties)))
+    common = np.empty_like(own)
+    truth = fit_continuation(actual, degree=degree).predict(actual)
+    for j, party in enumerate(parties):
+        column = actual.parties.index(party)
+        seen = view_of(scenario, party)
+        if seen is scenario:
+            own[:, :, j] = truth[:, :, column]
+        else:
+            view = run_war(seen, paths=paths, seed=seed, horizon=horizon)
+            own[:, :, j] = fit_continuation(view, degree=degree).predict(actual)[:, :, column]
+        common[:, :, j] = truth[:, :, column]
+    space = settlement_space(scenario, parties)
+    alive = actual.alive == 1
+    s_own = np.full(alive.shape, np.nan)
+    s_common = np.full(alive.shape, np.nan)
+    s_own[alive] = slack(space, own[alive])
+    s_common[alive] = slack(space, common[alive])
+    return Window(scenario, parties, actual, space, own, s_own, s_common)
