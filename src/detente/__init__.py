@@ -17,7 +17,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "simulate", "window"]
 
 
 def __getattr__(name: str) -> object:
@@ -26,6 +26,10 @@ def __getattr__(name: str) -> object:
         from detente.simulation import simulate
 
         return simulate
+    if name == "window":
+        from detente.bargaining.window import window
+
+        return window
     if name == "Result":
         from detente.results import Result
 
