@@ -201,9 +201,8 @@ def window(
 ) -> None:
     """Bargaining analysis only: outside options, ZOPA, solutions over time.
 
-    Each party at the table or with a veto values fighting on under its own beliefs;
-    the window is open where some settlement beats that for all of them.
-    """
+    Each party at the table or with a veto values fighting on under its own beliefs; the window is open where some settlement beats that for all of them.
+    """  # noqa: E501 - one paragraph, so the help renders it as one
     sc = _load(scenario, variant, set_, as_json)
     from detente.bargaining.window import window as analyse
     from detente.engines import EngineError
