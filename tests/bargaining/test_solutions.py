@@ -117,3 +117,35 @@ def test_packages_enumerate_the_product_of_outcomes():
     choices, utilities = packages(space)
     assert [tuple(c) for c in choices] == list(itertools.product(range(2), range(3)))
     np.testing.assert_allclose(utilities[4], [0.2 + 0.1, 0.1 + 0.2])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_extents_contain_every_solution(seed):
+    from detente.bargaining.solutions import extents
+
+    rng = np.random.default_rng(seed)
+    sizes, values, weights = random_domain(rng)
+    space = SettlementSpace(
+        tuple(f"p{i}" for i in range(len(values))),
+        tuple(f"i{k}" for k in range(len(sizes))),
+        tuple(tuple(range(size)) for size in sizes),
+        tuple(
+            np.column_stack([weights[i][k] * values[i][k] for i in range(len(values))])
+            for k in range(len(sizes))
+        ),
+    )
+    choices, utilities = packages(space)
+    d = rng.random((50, len(values))) * utilities.max(axis=0) * 0.6
+    low, high = extents(choices, utilities, d)
+    for solve in (nash, kalai_smorodinsky, egalitarian):
+        picked = solve(utilities, d)
+        for r in np.flatnonzero(picked >= 0):
+            assert (low[r] <= choices[picked[r]]).all() and (choices[picked[r]] <= high[r]).all()
+    # and the extents are exactly those of the packages in the window, by brute force
+    for r in range(len(d)):
+        inside = choices[np.all(utilities >= d[r], axis=1)]
+        if len(inside):
+            np.testing.assert_array_equal(low[r], inside.min(axis=0))
+            np.testing.assert_array_equal(high[r], inside.max(axis=0))
+        else:
+            assert (low[r] == -1).all()

@@ -157,3 +157,41 @@ def _solve(
     d = np.ascontiguousarray(np.atleast_2d(outside), dtype=np.float64)
     result: NDArray[np.int64] = _best(u, d, rule, np.ascontiguousarray(weights, dtype=np.float64))
     return result
+
+
+@njit(cache=True, nogil=True)
+def _extents(utilities, choices, outside):  # type: ignore[no-untyped-def]
+    n_paths, n_parties = outside.shape
+    n_issues = choices.shape[1]
+    low = np.full((n_paths, n_issues), -1, np.int64)
+    high = np.full((n_paths, n_issues), -1, np.int64)
+    for r in range(n_paths):
+        for m in range(utilities.shape[0]):
+            ok = True
+            for i in range(n_parties):
+                if utilities[m, i] < outside[r, i]:
+                    ok = False
+                    break
+            if ok:
+                for k in range(n_issues):
+                    c = choices[m, k]
+                    if low[r, k] < 0 or c < low[r, k]:
+                        low[r, k] = c
+                    high[r, k] = max(high[r, k], c)
+    return low, high
+
+
+def extents(
+    choices: NDArray[np.int64], utilities: NDArray[np.float64], outside: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Lowest and highest outcome index of each issue among packages in the window.
+
+    Per row of ``outside``: over the packages every party weakly prefers to its outside
+    option; -1 where there is none.
+    """
+    result: tuple[NDArray[np.int64], NDArray[np.int64]] = _extents(
+        np.ascontiguousarray(utilities, dtype=np.float64),
+        np.ascontiguousarray(choices, dtype=np.int64),
+        np.ascontiguousarray(np.atleast_2d(outside), dtype=np.float64),
+    )
+    return result

@@ -18,7 +18,6 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.outside import fit_continuation
-from detente.bargaining.solutions import egalitarian, kalai_smorodinsky, nash, packages, pareto_mask
+from detente.bargaining.solutions import (
+    egalitarian,
+    extents,
+    kalai_smorodinsky,
+    nash,
+    packages,
+    pareto_mask,
+)
 from detente.bargaining.space import SettlementSpace, issue_bounds, settlement_space, slack
 from detente.engines import WarRecord, run_war
 from detente.scenario import Scenario, view_of
@@ -100,17 +106,33 @@ class Window:
         if c is not None:
             rows = live[:, c] & (self.slack[:, c] >= 0)
             d = self.outside[rows, c]
-            for issue in self.space.issues:
-                low, high = np.nanmean(issue_bounds(self.space, issue, d), axis=0)
-                doc["zopa"]["bounds"][issue] = self._describe(issue, low, high)
+            doc["zopa"]["bounds"] = self._bounds(d)
             doc["solutions"] = self._solutions(d)
         return doc
 
-    def _describe(self, issue: str, low: float, high: float) -> list[Any]:
-        outcomes = self.space.outcomes[self.space.issues.index(issue)]
-        if all(isinstance(o, int | float) for o in outcomes):
-            return [float(low), float(high)]
-        return [outcomes[math.ceil(low - 1e-9)], outcomes[math.floor(high + 1e-9)]]
+    def _bounds(self, d: NDArray[np.float64]) -> dict[str, list[Any]]:
+        """Each issue's extent over the window.
+
+        Exact (dual) for continuous issues; for discrete ones, the typical lowest and
+        highest level among packages in the window.
+        """
+        space = solution_space(self.scenario, self.parties)
+        choices, utilities = packages(space)
+        low, high = extents(choices, utilities, d)
+        found: dict[str, list[Any]] = {}
+        for k, issue in enumerate(self.space.issues):
+            outcomes = self.space.outcomes[k]
+            if all(isinstance(o, int | float) for o in outcomes):
+                ends = np.nanmean(issue_bounds(self.space, issue, d), axis=0)
+                found[issue] = [float(ends[0]), float(ends[1])]
+            else:
+                ok = low[:, k] >= 0
+                levels = space.outcomes[k]
+                found[issue] = [
+                    _typical([levels[i] for i in low[ok, k]]),
+                    _typical([levels[i] for i in high[ok, k]]),
+                ]
+        return found
 
     def _solutions(self, d: NDArray[np.float64]) -> dict[str, dict[str, Any]]:
         space = solution_space(self.scenario, self.parties)
