@@ -54,11 +54,21 @@ def test_no_solution_without_a_window():
 
 
 def random_domain(rng):
+    """Random discrete linear-additive preferences, and their settlement space."""
     n_parties = int(rng.integers(2, 4))
     sizes = [int(rng.integers(2, 5)) for _ in range(int(rng.integers(2, 4)))]
     values = [[rng.random(size) for size in sizes] for _ in range(n_parties)]
     weights = [rng.dirichlet(np.ones(len(sizes))) for _ in range(n_parties)]
-    return sizes, values, weights
+    space = SettlementSpace(
+        tuple(f"p{i}" for i in range(n_parties)),
+        tuple(f"i{k}" for k in range(len(sizes))),
+        tuple(tuple(range(size)) for size in sizes),
+        tuple(
+            np.column_stack([weights[i][k] * values[i][k] for i in range(n_parties)])
+            for k in range(len(sizes))
+        ),
+    )
+    return sizes, values, weights, space
 
 
 @pytest.mark.parametrize("seed", range(15))
@@ -68,16 +78,7 @@ def test_pareto_set_and_nash_point_match_negmas(seed):
     from negmas.preferences.ops import nash_points, pareto_frontier
 
     rng = np.random.default_rng(seed)
-    sizes, values, weights = random_domain(rng)
-    space = SettlementSpace(
-        tuple(f"p{i}" for i in range(len(values))),
-        tuple(f"i{k}" for k in range(len(sizes))),
-        tuple(tuple(range(size)) for size in sizes),
-        tuple(
-            np.column_stack([weights[i][k] * values[i][k] for i in range(len(values))])
-            for k in range(len(sizes))
-        ),
-    )
+    sizes, values, weights, space = random_domain(rng)
     _, utilities = packages(space)
     # Reserved values between each party's worst and middle utility: NegMAS uses them as
     # the disagreement point as they are (below the minimum it would use the minimum).
@@ -124,16 +125,7 @@ def test_extents_contain_every_solution(seed):
     from detente.bargaining.solutions import extents
 
     rng = np.random.default_rng(seed)
-    sizes, values, weights = random_domain(rng)
-    space = SettlementSpace(
-        tuple(f"p{i}" for i in range(len(values))),
-        tuple(f"i{k}" for k in range(len(sizes))),
-        tuple(tuple(range(size)) for size in sizes),
-        tuple(
-            np.column_stack([weights[i][k] * values[i][k] for i in range(len(values))])
-            for k in range(len(sizes))
-        ),
-    )
+    _, values, _, space = random_domain(rng)
     choices, utilities = packages(space)
     d = rng.random((50, len(values))) * utilities.max(axis=0) * 0.6
     low, high = extents(choices, utilities, d)

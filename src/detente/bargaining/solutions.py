@@ -36,8 +36,6 @@ from detente.bargaining.space import SettlementSpace
 MAX_PACKAGES = 2_000_000
 """Largest number of packages enumerated; beyond it the space needs coarser issues."""
 
-_CHUNK = 4096
-
 
 def packages(space: SettlementSpace) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Every package of the space and its utilities.
@@ -67,17 +65,15 @@ def pareto_mask(utilities: NDArray[np.float64], eps: float = 1e-12) -> NDArray[n
     order = np.argsort(-utilities.sum(axis=1), kind="stable")
     frontier: list[int] = []
     keep = np.zeros(len(utilities), bool)
-    for start in range(0, len(order), _CHUNK):
-        block = order[start : start + _CHUNK]
-        for idx in block:  # a row can be dominated only by rows with a larger sum
-            u = utilities[idx]
-            if frontier:
-                f = utilities[frontier]
-                dominated = np.all(f >= u - eps, axis=1) & np.any(f > u + eps, axis=1)
-                if dominated.any():
-                    continue
-            frontier.append(int(idx))
-            keep[idx] = True
+    for idx in order:  # a row can be dominated only by rows with a larger sum
+        u = utilities[idx]
+        if frontier:
+            f = utilities[frontier]
+            dominated = np.all(f >= u - eps, axis=1) & np.any(f > u + eps, axis=1)
+            if dominated.any():
+                continue
+        frontier.append(int(idx))
+        keep[idx] = True
     return keep
 
 

@@ -106,18 +106,24 @@ class Window:
         if c is not None:
             rows = live[:, c] & (self.slack[:, c] >= 0)
             d = self.outside[rows, c]
-            doc["zopa"]["bounds"] = self._bounds(d)
-            doc["solutions"] = self._solutions(d)
+            space = solution_space(self.scenario, self.parties)
+            choices, utilities = packages(space)
+            doc["zopa"]["bounds"] = self._bounds(d, space, choices, utilities)
+            doc["solutions"] = self._solutions(d, space, choices, utilities)
         return doc
 
-    def _bounds(self, d: NDArray[np.float64]) -> dict[str, list[Any]]:
+    def _bounds(
+        self,
+        d: NDArray[np.float64],
+        space: SettlementSpace,
+        choices: NDArray[np.int64],
+        utilities: NDArray[np.float64],
+    ) -> dict[str, list[Any]]:
         """Each issue's extent over the window.
 
         Exact (dual) for continuous issues; for discrete ones, the typical lowest and
         highest level among packages in the window.
         """
-        space = solution_space(self.scenario, self.parties)
-        choices, utilities = packages(space)
         low, high = extents(choices, utilities, d)
         found: dict[str, list[Any]] = {}
         for k, issue in enumerate(self.space.issues):
@@ -134,9 +140,13 @@ class Window:
                 ]
         return found
 
-    def _solutions(self, d: NDArray[np.float64]) -> dict[str, dict[str, Any]]:
-        space = solution_space(self.scenario, self.parties)
-        choices, utilities = packages(space)
+    def _solutions(
+        self,
+        d: NDArray[np.float64],
+        space: SettlementSpace,
+        choices: NDArray[np.int64],
+        utilities: NDArray[np.float64],
+    ) -> dict[str, dict[str, Any]]:
         keep = pareto_mask(utilities)
         choices, utilities = choices[keep], utilities[keep]
         found: dict[str, dict[str, Any]] = {}
