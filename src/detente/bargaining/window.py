@@ -52,6 +52,7 @@ class Window:
     outside: NDArray[np.float64]  # (paths, checkpoints, parties), own views
     slack: NDArray[np.float64]  # (paths, checkpoints); NaN once the war is over
     common_slack: NDArray[np.float64]  # with everyone valuing the true war
+    believed: NDArray[np.float32]  # (paths, checkpoints, parties, parties): i's estimate of j's
 
     @property
     def checkpoints(self) -> NDArray[np.int64]:
@@ -213,22 +214,28 @@ def window(
     """
     parties = required_parties(scenario)
     actual = run_war(scenario, paths=paths, seed=seed, horizon=horizon)
-    own = np.empty((paths, len(actual.plan.checkpoints), len(parties)))
-    common = np.empty_like(own)
-    truth = fit_continuation(actual, degree=degree).predict(actual)
-    for j, party in enumerate(parties):
-        column = actual.parties.index(party)
+    n_ckpt = len(actual.plan.checkpoints)
+    columns = [actual.parties.index(p) for p in parties]
+    truth = fit_continuation(actual, degree=degree).predict(actual)[:, :, columns]
+    # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
+    # of the war (private information: each knows its own, estimates the others').
+    believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
+    for i, party in enumerate(parties):
         seen = view_of(scenario, party)
         if seen is scenario:
-            own[:, :, j] = truth[:, :, column]
+            believed[:, :, i, :] = truth
         else:
             view = run_war(seen, paths=paths, seed=seed, horizon=horizon)
-            own[:, :, j] = fit_continuation(view, degree=degree).predict(actual)[:, :, column]
-        common[:, :, j] = truth[:, :, column]
+            believed[:, :, i, :] = fit_continuation(view, degree=degree).predict(actual)[
+                :, :, columns
+            ]
+    idx = np.arange(len(parties))
+    own = believed[:, :, idx, idx].astype(float)
+    common = truth
     space = settlement_space(scenario, parties)
     alive = actual.alive == 1
     s_own = np.full(alive.shape, np.nan)
     s_common = np.full(alive.shape, np.nan)
     s_own[alive] = slack(space, own[alive])
     s_common[alive] = slack(space, common[alive])
-    return Window(scenario, parties, actual, space, own, s_own, s_common)
+    return Window(scenario, parties, actual, space, own, s_own, s_common, believed)
