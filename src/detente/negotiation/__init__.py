@@ -1,0 +1,1 @@
+"""Negotiation: protocols that turn the settlement window into talks, deals and their durability."""
