@@ -1,0 +1,538 @@
+"""Heuristic alternating offers: concession strategies under private outside options.
+
+Many negotiations (one per path, say) over the same finite set of packages run at once.
+The packages' utilities to the parties are common knowledge and the same in every
+negotiation; what differs is each party's outside option (its value of walking away,
+e.g. of fighting on), which it knows for itself and only estimates for the others.
+
+Protocol
+--------
+Stacked alternating offers, the protocol of the ANAC competitions and of Genius (SAOP;
+Aydoğan et al. 2017): in round ``t = 0, 1, ..., rounds - 1`` party ``(first + t) mod n``
+proposes a package, every other party accepts or rejects it, and a package all accept is
+the agreement. Otherwise the next party proposes. After the last round the talks have
+failed. With two parties this is Rubinstein's (1982) alternating offers with a deadline.
+
+Strategies (what a party asks for)
+----------------------------------
+Every strategy sets, at each of its turns, a *target*: the least utility it will offer
+itself. The target never falls below the party's *floor* ``r_i``, its own outside
+option (or its worst package if that is higher): a party never offers or accepts a
+package worse for it than walking away.
+
+``boulware``, ``conceder``, ``linear`` (time-dependent tactics, Faratin, Sierra & Jennings
+1998)
+    ``target(t) = u_max - (u_max - r_i) * tau ** (1 / e)`` with ``tau = t / (rounds - 1)``
+    the share of the time gone (``tau = 0`` when there is a single round: an ultimatum
+    demands the best). Boulware (``e < 1``, default 0.2) holds out and concedes near the
+    deadline; Conceder (``e > 1``, default 5) gives most of the ground early; linear
+    (``e = 1``) concedes at a constant pace. All three reach the floor in the last round.
+``tit_for_tat`` (relative tit-for-tat, Faratin et al. 1998)
+    Reciprocates the concessions of the party proposing just before it (with two parties,
+    the opponent). That party's *demand on me* is ``u_max - u_i(its offer)``, in my own
+    utility; each turn my demand above my floor, ``target - r_i``, is scaled by the ratio
+    of its latest demand to its previous one (Faratin's ``delta = 1``), never above where
+    it started. A concession reciprocated in proportion, a retraction answered by
+    hardening. Pure imitation deadlocks against itself, so as Faratin et al. combine
+    tactics, the target is also kept at or below a Boulware deadline tactic (``e`` =
+    0.2 by default): a tit-for-tat party still meets the deadline.
+``outside_option`` (outside-option-aware)
+    A time-dependent tactic whose pace follows the party's bargaining power as it sees
+    it: ``e = e0 * 5 ** (-a)`` (``e0`` = 1 by default), where the advantage
+    ``a = rho_i - max_j rhohat_ij`` in ``[-1, 1]`` compares the party's own outside option,
+    as a share ``rho_i`` of its utility range, with the best of its estimates of the
+    others' (same normalisation). A party whose alternative is better than any rival's
+    (``a > 0``) concedes more slowly, Boulware-like (``e = 0.2`` at ``a = 1``); a weaker
+    one concedes faster, Conceder-like (``e = 5`` at ``a = -1``); equal alternatives give
+    the linear tactic. Rationale: a credible alternative is bargaining power. In the
+    outside-option principle (Binmore, Shaked & Sutton 1989) a binding outside option
+    moves the settlement towards its holder; in negotiation practice the party with the
+    better BATNA (Fisher & Ury 1981) can afford to wait. The deal needs every party's
+    consent, so the rival with the best alternative is the one that binds.
+
+Offers (private information)
+----------------------------
+Among the packages whose utility to the proposer is at least its target, the proposer
+offers the one that is best for the others *as it estimates them*: the largest smallest
+estimated surplus ``min_j (u_j - est_ij)`` over the other parties. Ties go to the package
+better for the proposer, then to the lower package index. With two parties the
+estimate shifts every score by the same amount, so the offer is the other party's best
+package above the target: an offer on the Pareto frontier of the packages above the
+target. Packages are sorted once per party by own utility, so the packages above a target
+are a prefix of that order and the best offer on a prefix is a lookup (two parties:
+precomputed once for all negotiations) or an incremental scan that each negotiation
+extends at most once per package (three or more parties: the scores depend on the
+negotiation's estimates).
+
+Acceptance
+----------
+``AC_next`` (Baarslag, Hindriks & Jonker 2014): a party accepts when the offer is worth
+at least as much to it as the package it would itself offer at its next turn; in the last
+round (no next turn) it accepts anything worth at least its floor. A tit-for-tat party
+evaluates its next offer with the offer on the table as the latest move it reciprocates.
+
+Everything is deterministic: no random numbers, so the same inputs give the same
+agreements for any number of threads.
+
+References
+----------
+Aydoğan, R., Festen, D., Hindriks, K. V., & Jonker, C. M. (2017). Alternating offers
+protocols for multilateral negotiation. In *Modern Approaches to Agent-based Complex
+Automated Negotiation* (pp. 153-167). Springer.
+Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*, 50(1),
+97-109.
+Faratin, P., Sierra, C., & Jennings, N. R. (1998). Negotiation decision functions for
+autonomous agents. *Robotics and Autonomous Systems*, 24(3-4), 159-182.
+Baarslag, T., Hindriks, K., & Jonker, C. (2014). Effective acceptance conditions in
+bilateral negotiation. *Decision Support Systems*, 60, 68-77.
+Binmore, K., Shaked, A., & Sutton, J. (1989). An outside option experiment. *Quarterly
+Journal of Economics*, 104(4), 753-770.
+Fisher, R., & Ury, W. (1981). *Getting to Yes*. Houghton Mifflin.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+STRATEGIES: dict[str, int] = {
+    "boulware": 0,
+    "conceder": 1,
+    "linear": 2,
+    "tit_for_tat": 3,
+    "outside_option": 4,
+}
+"""Strategy codes accepted by :func:`alternating`."""
+
+DEFAULT_EXPONENTS: dict[str, float] = {
+    "boulware": 0.2,  # e < 1: concedes late (Faratin et al. 1998)
+    "conceder": 5.0,  # e > 1: concedes early
+    "linear": 1.0,
+    "tit_for_tat": 0.2,  # its Boulware deadline tactic
+    "outside_option": 1.0,  # e0: the pace when the alternatives are equally good
+}
+"""Concession exponent ``e`` of each strategy unless ``exponents`` says otherwise."""
+
+OUTSIDE_OPTION_SPAN = 5.0
+"""``e = e0 * SPAN ** (-a)``: advantage 1 gives Boulware's 0.2, -1 Conceder's 5 (e0 = 1)."""
+
+CHUNK = 4096
+"""Negotiations per task when several threads share the work (results do not depend on it)."""
+
+_TIT_FOR_TAT = 3
+_OUTSIDE_OPTION = 4
+
+
+@njit(cache=True, nogil=True)
+def _prefix_best_two(utilities, order):  # type: ignore[no-untyped-def]
+    """Two parties: for each prefix of party i's order, the other's best package in it.
+
+    ``best[i, m]`` is the package among ``order[i, :m + 1]`` with the highest utility to
+    the other party, the first in the order among equals.
+    """
+    n_packages = utilities.shape[0]
+    best = np.empty((2, n_packages), np.int64)
+    for i in range(2):
+        j = 1 - i
+        top = -np.inf
+        cur = order[i, 0]
+        for m in range(n_packages):
+            k = order[i, m]
+            if m == 0 or utilities[k, j] > top:
+                top = utilities[k, j]
+                cur = k
+            best[i, m] = cur
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _count_at_least(row, target):  # type: ignore[no-untyped-def]
+    """How many entries of ``row`` (sorted descending) are >= ``target`` (bisection)."""
+    lo = 0
+    hi = row.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if row[mid] >= target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def _share(x, lo, hi):  # type: ignore[no-untyped-def]
+    """Where ``x`` lies in ``[lo, hi]``, as a share clipped to [0, 1]."""
+    if hi > lo:
+        s = (x - lo) / (hi - lo)
+        return min(1.0, max(0.0, s))
+    return 0.0 if x <= lo else 1.0
+
+
+@njit(cache=True, nogil=True)
+def _mirror(demand, cap, u_max, u_prev, u_last):  # type: ignore[no-untyped-def]
+    """Relative tit-for-tat (Faratin et al. 1998, delta = 1) in own utility.
+
+    The other's demand on me, ``u_max - u(its offer)``, went from ``u_max - u_prev`` to
+    ``u_max - u_last``; my demand above my floor changes in the same proportion, capped
+    at ``cap`` (where it started).
+    """
+    old = u_max - u_prev
+    if old <= 0.0:
+        return demand  # it already offered my best: nothing to reciprocate
+    return min(cap, demand * (u_max - u_last) / old)
+
+
+@njit(cache=True, nogil=True)
+def _negotiate(  # type: ignore[no-untyped-def]
+    utilities,
+    order,
+    sorted_u,
+    static_best,
+    reservation,
+    estimates,
+    strategy,
+    exponents,
+    rounds,
+    first,
+    agreed,
+    package,
+    when,
+    trace,
+):
+    """Run each row's negotiation; write the outcome (and offers if ``trace`` has rows)."""
+    n_packages, n = utilities.shape
+    n_neg = reservation.shape[0]
+    two = static_best.shape[0] > 0
+    tracing = trace.shape[0] > 0
+    last_round = rounds - 1
+    span = float(last_round) if rounds > 1 else 1.0
+
+    u_max = sorted_u[:, 0].copy()
+    u_min = sorted_u[:, n_packages - 1].copy()
+    floor = np.empty(n)
+    inv_e = np.empty(n)
+    demand = np.empty(n)  # tit-for-tat: target above the floor
+    last_offer = np.empty(n, np.int64)
+    prev_offer = np.empty(n, np.int64)
+    cached_round = np.empty(n, np.int64)
+    cached_pkg = np.empty(n, np.int64)
+    # three or more parties: best offer on each prefix, extended lazily per negotiation
+    lazy_best = np.empty((n, n_packages), np.int64)
+    lazy_score = np.empty(n)
+    scanned = np.empty(n, np.int64)
+
+    for p in range(n_neg):
+        agreed[p] = False
+        package[p] = -1
+        when[p] = -1
+        if tracing:
+            trace[p, :] = -1
+        feasible = True
+        for i in range(n):
+            floor[i] = max(reservation[p, i], u_min[i])
+            if floor[i] > u_max[i]:
+                feasible = False  # no package is worth its outside option to i
+        if not feasible:
+            continue
+        for i in range(n):
+            e = exponents[i]
+            if strategy[i] == _OUTSIDE_OPTION:
+                # advantage: own outside option vs the best estimated rival's, as shares
+                # of each party's utility range (outside-option principle, BATNA)
+                rival = 0.0
+                for j in range(n):
+                    if j != i:
+                        rival = max(rival, _share(estimates[p, i, j], u_min[j], u_max[j]))
+                advantage = _share(reservation[p, i], u_min[i], u_max[i]) - rival
+                e = e * OUTSIDE_OPTION_SPAN ** (-advantage)
+            inv_e[i] = 1.0 / e
+            demand[i] = u_max[i] - floor[i]
+            last_offer[i] = -1
+            prev_offer[i] = -1
+            cached_round[i] = -1
+            scanned[i] = 0
+
+        for t in range(rounds):
+            prop = (first + t) % n
+            if strategy[prop] == _TIT_FOR_TAT:
+                j = (prop + n - 1) % n  # the party that proposed just before
+                if prev_offer[j] >= 0:
+                    demand[prop] = _mirror(
+                        demand[prop],
+                        u_max[prop] - floor[prop],
+                        u_max[prop],
+                        utilities[prev_offer[j], prop],
+                        utilities[last_offer[j], prop],
+                    )
+            # --- the proposer's offer (with a responder's next-offer test below, the
+            # same computation: "what would party i offer at round tt with demand d")
+            offer = -1
+            for step in range(n):  # step 0: proposer; then each responder in turn
+                i = (prop + step) % n
+                if step == 0:
+                    tt = t
+                    d = demand[i]
+                else:
+                    if offer < 0:
+                        break
+                    ui = utilities[offer, i]
+                    if ui < floor[i]:
+                        offer = -2  # rejected
+                        break
+                    if t == last_round:
+                        continue  # last round: anything at least the floor
+                    tt = t + (i - prop + n) % n  # its next turn
+                    if tt > last_round:
+                        tt = last_round
+                    d = demand[i]
+                    if strategy[i] == _TIT_FOR_TAT:
+                        j = (i + n - 1) % n
+                        if j == prop and prev_offer[j] >= 0:
+                            # the offer on the table (now j's last) is the move it
+                            # would reciprocate at its next turn
+                            d = _mirror(
+                                d,
+                                u_max[i] - floor[i],
+                                u_max[i],
+                                utilities[prev_offer[j], i],
+                                ui,
+                            )
+                # target at round tt
+                if strategy[i] != _TIT_FOR_TAT and cached_round[i] == tt:
+                    k = cached_pkg[i]
+                else:
+                    tau = tt / span if rounds > 1 else 0.0
+                    # Faratin et al. (1998): u_max - (u_max - r) * tau^(1/e)
+                    target = u_max[i] - (u_max[i] - floor[i]) * tau ** inv_e[i]
+                    if strategy[i] == _TIT_FOR_TAT:
+                        target = min(target, floor[i] + d)
+                    target = min(max(target, floor[i]), u_max[i])
+                    length = max(_count_at_least(sorted_u[i], target), 1)
+                    if two:
+                        k = static_best[i, length - 1]
+                    else:
+                        for m in range(scanned[i], length):
+                            kk = order[i, m]
+                            score = np.inf
+                            for j in range(n):
+                                if j != i:
+                                    score = min(score, utilities[kk, j] - estimates[p, i, j])
+                            if m == 0 or score > lazy_score[i]:
+                                lazy_score[i] = score
+                                lazy_best[i, m] = kk
+                            else:
+                                lazy_best[i, m] = lazy_best[i, m - 1]
+                        scanned[i] = max(scanned[i], length)
+                        k = lazy_best[i, length - 1]
+                    if strategy[i] != _TIT_FOR_TAT:
+                        cached_round[i] = tt
+                        cached_pkg[i] = k
+                if step == 0:
+                    offer = k
+                    if tracing:
+                        trace[p, t] = k
+                    prev_offer[i] = last_offer[i]
+                    last_offer[i] = k
+                elif utilities[offer, i] < utilities[k, i]:
+                    offer = -2  # AC_next: my own next offer is worth more to me
+                    break
+            if offer >= 0:
+                agreed[p] = True
+                package[p] = offer
+                when[p] = t
+                break
+
+
+def _validate(
+    utilities: NDArray[np.float64],
+    reservation: NDArray[np.float64],
+    estimates: NDArray[np.float64],
+    strategy: NDArray[np.int64],
+    rounds: int,
+    first: int,
+    exponents: NDArray[np.float64] | None,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+]:
+    u = np.asarray(utilities, dtype=np.float64)
+    if u.ndim != 2 or u.shape[0] < 1 or u.shape[1] < 2:
+        raise ValueError(f"utilities: expected shape (packages >= 1, parties >= 2), got {u.shape}")
+    if not np.isfinite(u).all():
+        raise ValueError("utilities: every utility must be finite")
+    n = u.shape[1]
+    r = np.asarray(reservation, dtype=np.float64)
+    if r.ndim != 2 or r.shape[1] != n:
+        raise ValueError(f"reservation: expected shape (negotiations, {n}), got {r.shape}")
+    if np.isnan(r).any():
+        raise ValueError("reservation: NaN outside option")
+    est = np.asarray(estimates, dtype=np.float64)
+    if est.shape != (r.shape[0], n, n):
+        raise ValueError(f"estimates: expected shape {(r.shape[0], n, n)}, got {est.shape}")
+    if np.isnan(est).any():
+        raise ValueError("estimates: NaN estimate")
+    s = np.asarray(strategy)
+    if s.shape != (n,) or not np.issubdtype(s.dtype, np.integer):
+        raise ValueError(f"strategy: expected {n} integer codes, got shape {s.shape}, {s.dtype}")
+    codes = sorted(STRATEGIES.values())
+    bad = [int(c) for c in s if int(c) not in codes]
+    if bad:
+        raise ValueError(f"strategy: unknown code(s) {bad}; known: {STRATEGIES}")
+    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 1:
+        raise ValueError(f"rounds: expected an integer >= 1, got {rounds!r}")
+    if isinstance(first, bool) or not isinstance(first, int | np.integer) or not 0 <= first < n:
+        raise ValueError(f"first: expected a party index in 0..{n - 1}, got {first!r}")
+    names = {code: name for name, code in STRATEGIES.items()}
+    e = np.array([DEFAULT_EXPONENTS[names[int(c)]] for c in s])
+    if exponents is not None:
+        given = np.asarray(exponents, dtype=np.float64)
+        if given.shape != (n,):
+            raise ValueError(f"exponents: expected shape ({n},), got {given.shape}")
+        chosen = ~np.isnan(given)
+        if (given[chosen] <= 0).any() or np.isinf(given[chosen]).any():
+            raise ValueError("exponents: each must be finite and > 0 (NaN keeps the default)")
+        e[chosen] = given[chosen]
+    return u, r, est, s.astype(np.int64), e
+
+
+def _run(
+    utilities: NDArray[np.float64],
+    reservation: NDArray[np.float64],
+    estimates: NDArray[np.float64],
+    strategy: NDArray[np.int64],
+    rounds: int,
+    first: int,
+    exponents: NDArray[np.float64] | None,
+    threads: int | None,
+    tracing: bool,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    u, r, est, s, e = _validate(
+        utilities, reservation, estimates, strategy, rounds, first, exponents
+    )
+    n_packages, n = u.shape
+    # each party's packages from best to worst for it (stable: lower index first)
+    order = np.empty((n, n_packages), np.int64)
+    sorted_u = np.empty((n, n_packages))
+    for i in range(n):
+        order[i] = np.argsort(-u[:, i], kind="stable")
+        sorted_u[i] = u[order[i], i]
+    static_best = _prefix_best_two(u, order) if n == 2 else np.empty((0, 0), np.int64)
+    u = np.ascontiguousarray(u)
+    r = np.ascontiguousarray(r)
+    est = np.ascontiguousarray(est)
+    n_neg = r.shape[0]
+    agreed = np.zeros(n_neg, np.bool_)
+    package = np.full(n_neg, -1, np.int64)
+    when = np.full(n_neg, -1, np.int64)
+    trace = np.full((n_neg if tracing else 0, int(rounds)), -1, np.int64)
+
+    def chunk(start: int) -> None:
+        stop = min(start + CHUNK, n_neg)
+        _negotiate(
+            u, order, sorted_u, static_best, r[start:stop], est[start:stop], s, e,
+            int(rounds), int(first), agreed[start:stop], package[start:stop],
+            when[start:stop], trace[start:stop] if tracing else trace,
+        )  # fmt: skip
+
+    starts = range(0, n_neg, CHUNK)
+    workers = max(1, min(threads or numba.get_num_threads(), len(starts)))
+    if workers == 1:
+        for start in starts:
+            chunk(start)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(chunk, starts))
+    return agreed, package, when, trace
+
+
+def alternating(
+    utilities: NDArray[np.float64],
+    reservation: NDArray[np.float64],
+    estimates: NDArray[np.float64],
+    strategy: NDArray[np.int64],
+    rounds: int,
+    first: int = 0,
+    *,
+    exponents: NDArray[np.float64] | None = None,
+    threads: int | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]:
+    """Heuristic stacked alternating offers with a deadline, for many negotiations at once.
+
+    See the module docstring for the protocol, the strategies, the offers and the
+    acceptance rule.
+
+    Parameters
+    ----------
+    utilities : ndarray, shape (packages, parties)
+        Each package's utility to each party (the same in every negotiation).
+    reservation : ndarray, shape (negotiations, parties)
+        Each party's own outside option, known to itself; ``-inf`` for none.
+    estimates : ndarray, shape (negotiations, parties, parties)
+        ``estimates[p, i, j]``: party i's estimate of party j's outside option (the
+        diagonal is not used).
+    strategy : ndarray of int, shape (parties,)
+        Each party's strategy, codes from :data:`STRATEGIES`.
+    rounds : int
+        Offers made before the talks fail (the deadline), at least 1.
+    first : int
+        Index of the first proposer; proposers then rotate ``first, first + 1, ...``.
+    exponents : ndarray, shape (parties,), optional
+        Concession exponent ``e`` per party, replacing its strategy's default
+        (:data:`DEFAULT_EXPONENTS`); NaN keeps the default. For tit-for-tat it is the
+        exponent of its deadline tactic, for the outside-option strategy ``e0``.
+    threads : int, optional
+        Threads sharing the negotiations (default: numba's thread count). Results do
+        not depend on it.
+
+    Returns
+    -------
+    agreed : ndarray of bool, shape (negotiations,)
+    package : ndarray of int, shape (negotiations,)
+        The agreed package, -1 if none.
+    round : ndarray of int, shape (negotiations,)
+        The 0-based round whose offer was accepted, -1 if none.
+
+    Raises
+    ------
+    ValueError
+        On inconsistent shapes, unknown strategy codes, NaN inputs, ``rounds < 1``,
+        ``first`` out of range or non-positive exponents.
+    """
+    agreed, package, when, _ = _run(
+        utilities, reservation, estimates, strategy, rounds, first, exponents, threads, False
+    )
+    return agreed, package, when
+
+
+def alternating_trace(
+    utilities: NDArray[np.float64],
+    reservation: NDArray[np.float64],
+    estimates: NDArray[np.float64],
+    strategy: NDArray[np.int64],
+    rounds: int,
+    first: int = 0,
+    *,
+    exponents: NDArray[np.float64] | None = None,
+    threads: int | None = None,
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`alternating` that also returns every offer made (for small cases).
+
+    Returns
+    -------
+    agreed, package, round : ndarray
+        As :func:`alternating`.
+    offers : ndarray of int, shape (negotiations, rounds)
+        The package offered in each round (by party ``(first + t) % parties``), -1 once
+        the talks are over or when some party has no package worth its outside option
+        (then no one offers). ``utilities[offers[p, t]]`` are the offered utilities.
+    """
+    return _run(
+        utilities, reservation, estimates, strategy, rounds, first, exponents, threads, True
+    )
