@@ -23,6 +23,7 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,7 @@ from detente.engines import WarRecord
 from detente.scenario import values
 
 
-def _basis(
+def polynomial_basis(
     features: NDArray[np.float64],
     degree: int,
     center: NDArray[np.float64],
@@ -49,31 +50,64 @@ def _basis(
     return np.column_stack(columns)
 
 
+Fit = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+"""One checkpoint's regression: feature centre, feature scale, coefficients (terms, targets)."""
+
+
 @dataclass(frozen=True)
 class ContinuationValue:
-    """Fitted values of fighting on, per checkpoint: a regression on the state features.
+    """Fitted conditional expectations per checkpoint: a regression on the state features.
 
     Fitted on one run (a party's view of the war) and applied to the states of another
-    (the war as it happens), it gives that party's valuation of each actual state.
+    (the war as it happens), it gives that party's expectation at each actual state --
+    of its value of fighting on (:func:`fit_continuation`) or of any other future
+    quantity (:func:`fit_expectation`).
     """
 
     degree: int
-    fits: tuple[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None, ...]
+    fits: tuple[Fit | None, ...]
+    targets: int
 
     def predict(self, record: WarRecord) -> NDArray[np.float64]:
-        """Values (paths, checkpoints, parties) at the record's states; NaN once it ended."""
-        paths, n_ckpt, n_parties = record.accrued.shape
-        out = np.full((paths, n_ckpt, n_parties), np.nan)
+        """Values (paths, checkpoints, targets) at the record's states; NaN once it ended."""
+        paths, n_ckpt = record.alive.shape
+        out = np.full((paths, n_ckpt, self.targets), np.nan)
         for c in range(n_ckpt):
             fit = self.fits[c] if c < len(self.fits) else None
             live = record.alive[:, c] == 1
             if fit is None or not live.any():
                 continue
             center, scale, coef = fit
-            basis = _basis(record.checkpoint_features[live, c].astype(float), self.degree,
+            basis = polynomial_basis(record.checkpoint_features[live, c].astype(float), self.degree,
                            center, scale)  # fmt: skip
             out[live, c] = basis @ coef
         return out
+
+
+Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]
+"""``target(c, live)``: the realised future quantity on the live paths of checkpoint ``c``."""
+
+
+def fit_expectation(record: WarRecord, target: Target, *, degree: int = 2) -> ContinuationValue:
+    """Regress a realised future quantity on the state, checkpoint by checkpoint.
+
+    The least-squares fit on a polynomial in the state features estimates the quantity's
+    expectation given the state (Longstaff & Schwartz 2001), for every live path.
+    """
+    fits: list[Fit | None] = []
+    targets = 0
+    for c in range(len(record.plan.checkpoints)):
+        live = record.alive[:, c] == 1
+        if not live.any():
+            fits.append(None)
+            continue
+        features = record.checkpoint_features[live, c].astype(float)
+        center, scale = features.mean(axis=0), features.std(axis=0)
+        y = target(c, live)
+        targets = y.shape[1]
+        coef, *_ = np.linalg.lstsq(polynomial_basis(features, degree, center, scale), y, rcond=None)
+        fits.append((center, scale, np.asarray(coef, dtype=float)))
+    return ContinuationValue(degree, tuple(fits), targets)
 
 
 def fit_continuation(record: WarRecord, *, degree: int = 2) -> ContinuationValue:
@@ -84,18 +118,14 @@ def fit_continuation(record: WarRecord, *, degree: int = 2) -> ContinuationValue
     discount = np.array(
         [values.mean(record.scenario.time.discount.get(p, 1.0)) for p in record.parties]
     )
-    fits: list[tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None] = []
-    for c, step in enumerate(record.plan.checkpoints):
-        live = record.alive[:, c] == 1
-        if not live.any():
-            fits.append(None)
-            continue
-        features = record.checkpoint_features[live, c].astype(float)
-        center, scale = features.mean(axis=0), features.std(axis=0)
-        future = (record.payoff[live] - record.accrued[live, c]) / discount**step
-        coef, *_ = np.linalg.lstsq(_basis(features, degree, center, scale), future, rcond=None)
-        fits.append((center, scale, coef))
-    return ContinuationValue(degree, tuple(fits))
+    steps = record.plan.checkpoints
+
+    def future_payoff(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
+        return np.asarray(
+            (record.payoff[live] - record.accrued[live, c]) / discount ** steps[c], dtype=float
+        )
+
+    return fit_expectation(record, future_payoff, degree=degree)
 
 
 def outside_options(

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.outside import fit_continuation
+from detente.bargaining.ripeness import commitment_blocked, decisive_chances, hurting_stalemate
 from detente.bargaining.solutions import (
     egalitarian,
     extents,
@@ -35,7 +36,7 @@ from detente.bargaining.solutions import (
 )
 from detente.bargaining.space import SettlementSpace, issue_bounds, settlement_space, slack
 from detente.engines import WarRecord, run_war
-from detente.scenario import Scenario, view_of
+from detente.scenario import Scenario, utility, values, view_of
 
 MAX_SOLUTION_PACKAGES = 5_000
 """Packages enumerated for the solutions: continuous issues get as fine a grid as fits."""
@@ -53,15 +54,41 @@ class Window:
     slack: NDArray[np.float64]  # (paths, checkpoints); NaN once the war is over
     common_slack: NDArray[np.float64]  # with everyone valuing the true war
     believed: NDArray[np.float32]  # (paths, checkpoints, parties, parties): i's estimate of j's
+    stalemate: NDArray[np.bool_] | None  # hurting stalemate; None unless both sides must agree
+    blocked: NDArray[np.bool_] | None  # commitment problem (Powell); same
 
     @property
     def checkpoints(self) -> NDArray[np.int64]:
         """Steps of the checkpoints."""
         return self.record.plan.checkpoints
 
+    @property
+    def open(self) -> NDArray[np.bool_]:
+        """Where the window is open, (paths, checkpoints).
+
+        Open: a settlement every required party prefers to fighting on exists
+        (slack >= 0) and no side's rising power blocks it (Powell 2006).
+        """
+        found = np.nan_to_num(self.slack, nan=-1.0) >= 0
+        return found if self.blocked is None else found & ~self.blocked
+
     def p_open(self) -> NDArray[np.float64]:
         """Share of all paths whose window is open, per checkpoint (ended wars: closed)."""
-        return np.asarray((np.nan_to_num(self.slack, nan=-1.0) >= 0).mean(axis=0), dtype=float)
+        return np.asarray(self.open.mean(axis=0), dtype=float)
+
+    def p_hurting_stalemate(self) -> NDArray[np.float64] | None:
+        """Share of paths at war in a mutually hurting stalemate, per checkpoint."""
+        return None if self.stalemate is None else self._share_of_live(self.stalemate)
+
+    def p_commitment_problem(self) -> NDArray[np.float64] | None:
+        """Share of paths at war where the commitment problem closes a window, per checkpoint."""
+        if self.blocked is None:
+            return None
+        return self._share_of_live(self.blocked & (np.nan_to_num(self.slack, nan=-1.0) >= 0))
+
+    def _share_of_live(self, mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+        live = self.record.alive == 1
+        return np.asarray((mask & live).sum(axis=0) / np.maximum(live.sum(axis=0), 1), dtype=float)
 
     def p_alive(self) -> NDArray[np.float64]:
         """Share of paths still at war, per checkpoint."""
@@ -71,15 +98,17 @@ class Window:
         """First checkpoint at which the window is open on most paths still at war."""
         live = self.record.alive == 1
         for c in range(live.shape[1]):
-            if live[:, c].any() and (self.slack[live[:, c], c] >= 0).mean() >= 0.5:
+            if live[:, c].any() and self.open[live[:, c], c].mean() >= 0.5:
                 return c
         return None
 
     def summary(self) -> dict[str, Any]:
         """The window as a JSON-ready document (without ``schema_version``)."""
         live = self.record.alive == 1
-        closed = live & (np.nan_to_num(self.slack, nan=-1.0) < 0)
+        closed = live & (np.nan_to_num(self.slack, nan=-1.0) < 0)  # no settlement at all
         optimism = closed & (np.nan_to_num(self.common_slack, nan=-1.0) >= 0)
+        share = self._share_of_live
+        commitment, stalemate = self.p_commitment_problem(), self.p_hurting_stalemate()
         quantiles = {}
         for name, q in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95)):
             quantiles[name] = [_q(self.slack[live[:, c], c], q) for c in range(live.shape[1])]
@@ -94,10 +123,15 @@ class Window:
                 for j, p in enumerate(self.parties)
             },
             "why_closed": {
-                "optimism": (optimism.sum(axis=0) / np.maximum(live.sum(axis=0), 1)).tolist(),
-                "no_overlap": ((closed & ~optimism).sum(axis=0)
-                               / np.maximum(live.sum(axis=0), 1)).tolist(),
-                "commitment": None,  # the commitment-problem check is not computed yet
+                "optimism": share(optimism).tolist(),
+                "no_overlap": share(closed & ~optimism).tolist(),
+                "commitment": None if commitment is None else commitment.tolist(),
+            },
+            "ripeness": {
+                "hurting_stalemate": None if stalemate is None else stalemate.tolist(),
+                "way_out": share(self.open).tolist(),
+                "ripe": None if self.stalemate is None
+                else share(self.stalemate & self.open).tolist(),
             },
         }  # fmt: skip
         c = self.now()
@@ -205,30 +239,72 @@ def window(
     seed: int = 0,
     horizon: int | None = None,
     degree: int = 2,
+    record: WarRecord | None = None,
 ) -> Window:
     """Analyse the settlement window of a scenario over its checkpoints.
 
     Each required party's outside options come from wars simulated under its own view
     (same seed, so common random numbers), valued at the states of the war as it
     happens (the scenario itself).
+
+    Parameters
+    ----------
+    scenario
+        The scenario (the war as it happens).
+    paths, seed, horizon
+        Monte Carlo paths, root seed and steps of every war simulated.
+    degree
+        Degree of the polynomial in the state features for the regressions.
+    record
+        The war as it happens, if it was already simulated with these ``paths``,
+        ``seed`` and ``horizon`` (e.g. by ``detente.simulate``); else it is simulated.
+    """
+    actual = (
+        record if record is not None else run_war(scenario, paths=paths, seed=seed, horizon=horizon)
+    )
+    views: dict[str, WarRecord] = {}
+    for party in required_parties(scenario):
+        seen = view_of(scenario, party)
+        if seen is not scenario:
+            views[party] = run_war(
+                seen, paths=actual.paths, seed=actual.seed, horizon=actual.plan.horizon,
+                first_block=actual.first_block,
+            )  # fmt: skip
+    return analyse_window(scenario, actual, views, degree=degree)
+
+
+def analyse_window(
+    scenario: Scenario,
+    actual: WarRecord,
+    views: dict[str, WarRecord],
+    *,
+    degree: int = 2,
+) -> Window:
+    """The window from simulated wars: the actual one and each party's view of it.
+
+    ``views`` maps a required party to the war simulated under its beliefs (same
+    paths and seed as ``actual``); a party missing from it sees the war as it is.
     """
     parties = required_parties(scenario)
-    actual = run_war(scenario, paths=paths, seed=seed, horizon=horizon)
+    paths = actual.paths
     n_ckpt = len(actual.plan.checkpoints)
     columns = [actual.parties.index(p) for p in parties]
     truth = fit_continuation(actual, degree=degree).predict(actual)[:, :, columns]
     # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
     # of the war (private information: each knows its own, estimates the others').
     believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
+    # Each side's own estimate of winning outright (for the stalemate diagnostic).
+    own_chance = np.full((paths, n_ckpt, 2), np.nan)
     for i, party in enumerate(parties):
-        seen = view_of(scenario, party)
-        if seen is scenario:
-            believed[:, :, i, :] = truth
-        else:
-            view = run_war(seen, paths=paths, seed=seed, horizon=horizon)
-            believed[:, :, i, :] = fit_continuation(view, degree=degree).predict(actual)[
-                :, :, columns
-            ]
+        view = views.get(party, actual)
+        believed[:, :, i, :] = (
+            truth
+            if view is actual
+            else fit_continuation(view, degree=degree).predict(actual)[:, :, columns]
+        )
+        if party in actual.sides:
+            k = actual.sides.index(party)
+            own_chance[:, :, k] = decisive_chances(view, actual, degree=degree)[:, :, k]
     idx = np.arange(len(parties))
     own = believed[:, :, idx, idx].astype(float)
     common = truth
@@ -238,4 +314,28 @@ def window(
     s_common = np.full(alive.shape, np.nan)
     s_own[alive] = slack(space, own[alive])
     s_common[alive] = slack(space, common[alive])
-    return Window(scenario, parties, actual, space, own, s_own, s_common, believed)
+    stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_chance, degree)
+    return Window(
+        scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked
+    )
+
+
+def _diagnostics(
+    scenario: Scenario,
+    parties: tuple[str, ...],
+    actual: WarRecord,
+    own: NDArray[np.float64],
+    own_chance: NDArray[np.float64],
+    degree: int,
+) -> tuple[NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
+    """Hurting stalemate and commitment problem between the two sides, if both must agree."""
+    if not all(side in parties for side in actual.sides):
+        return None, None
+    sides = list(actual.sides)
+    own_sides = own[:, :, [parties.index(s) for s in sides]]
+    status_quo = np.array([utility.status_quo_utility(scenario, s, {})[0] for s in sides])
+    stalemate = hurting_stalemate(own_chance, own_sides, status_quo)
+    _, utilities = packages(solution_space(scenario, tuple(sides)))
+    discount = np.array([values.mean(scenario.time.discount.get(s, 1.0)) for s in sides])
+    blocked = commitment_blocked(actual, own_sides, utilities, discount, degree=degree)
+    return stalemate, blocked

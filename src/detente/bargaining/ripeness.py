@@ -1,0 +1,155 @@
+"""Why a window is open or closed: ripeness and the commitment problem.
+
+Two diagnostics per path and checkpoint, both about the two sides at war:
+
+* **Hurting stalemate** (Zartman 2000; indicators 1-2 of MODELS.md §3.4): each side,
+  under its own beliefs, sees little chance of winning outright before the horizon
+  (below :data:`STALEMATE_CHANCE`), and each values fighting on below a freeze of the
+  status quo by at least :data:`HURT_MARGIN` of its stake -- the deadlock hurts both.
+  Each side's chance of a decisive victory is a least-squares Monte Carlo estimate on
+  wars simulated under its view, like its outside option.
+* **Commitment problem** (Powell 2006; MODELS.md §1.2, §9.2 U11): a side ``R`` whose value
+  of fighting is projected to rise by the next checkpoint, ``tau`` steps on, cannot
+  promise not to use its new strength. The declining side ``D`` can at best get its
+  ideal settlement until then and, from then on, the most ``R`` will leave it once ``R``
+  demands its projected war value. Peace is infeasible when even that is worth less to
+  ``D`` than fighting now::
+
+      (1 - delta_D**tau) * u_D(best) + delta_D**tau * g_D(r_R(t + tau)) < r_D(t)
+
+  with ``g_D(r)`` the best utility for ``D`` over packages giving ``R`` at least ``r``.
+  ``r_R(t + tau)`` is ``R``'s own valuation at the next checkpoint, projected onto the
+  current state by regression. ``g_D`` is taken over the two sides only (other required
+  parties' consent is not imposed), so it is an upper bound and the check errs towards
+  finding no commitment problem.
+
+References
+----------
+Zartman, I. W. (2000). Ripeness: the hurting stalemate and beyond. In P. C. Stern &
+D. Druckman (Eds.), *International Conflict Resolution After the Cold War* (pp.
+225-250). National Academies Press. Powell, R. (2006). War as a commitment problem.
+*International Organization*, 60(1), 169-203. Longstaff, F. A., & Schwartz, E. S.
+(2001). Valuing American options by simulation. *Review of Financial Studies*, 14(1),
+113-147.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.bargaining.outside import fit_expectation, polynomial_basis
+from detente.engines import DECISIVE, WarRecord
+
+STALEMATE_CHANCE = 0.1
+"""A side that sees less than this chance of winning outright before the horizon is
+stalemated (judgement: Zartman's "cannot escalate to victory" as a probability)."""
+
+HURT_MARGIN = 0.01
+"""Stake units by which fighting on must fall short of a freeze for a side to hurt."""
+
+
+def decisive_chances(view: WarRecord, at: WarRecord, *, degree: int = 2) -> NDArray[np.float64]:
+    """Each side's chance of a decisive victory before the horizon, in ``view``'s eyes.
+
+    Returns
+    -------
+    ndarray, shape (paths of ``at``, checkpoints, 2)
+        Estimated at the states of ``at``, clipped to [0, 1]; NaN once the war is over.
+    """
+    won = np.column_stack(
+        [(view.event == DECISIVE) & (view.winner == k) for k in range(2)]
+    ).astype(float)
+
+    def target(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
+        return won[live]
+
+    chance = fit_expectation(view, target, degree=degree).predict(at)
+    return np.clip(chance, 0.0, 1.0)
+
+
+def hurting_stalemate(
+    own_chance: NDArray[np.float64],
+    own_value: NDArray[np.float64],
+    status_quo: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """Both sides stalemated and hurting, per path and checkpoint.
+
+    Parameters
+    ----------
+    own_chance
+        (paths, checkpoints, 2): each side's own estimate of its decisive victory.
+    own_value
+        (paths, checkpoints, 2): each side's own value of fighting on.
+    status_quo
+        (2,): each side's utility of freezing the status quo.
+    """
+    stalemate = np.nan_to_num(own_chance, nan=1.0) < STALEMATE_CHANCE
+    hurting = np.nan_to_num(own_value, nan=np.inf) < status_quo - HURT_MARGIN
+    return np.asarray((stalemate & hurting).all(axis=-1))
+
+
+def _best_given(u_d: NDArray[np.float64], u_r: NDArray[np.float64]) -> tuple[
+    NDArray[np.float64], NDArray[np.float64]
+]:
+    """``g_D`` as a step function: packages sorted by ``u_R``, suffix maxima of ``u_D``."""
+    order = np.argsort(u_r, kind="stable")
+    best = np.maximum.accumulate(u_d[order][::-1])[::-1]
+    return u_r[order], best
+
+
+def commitment_blocked(
+    record: WarRecord,
+    own_value: NDArray[np.float64],
+    utilities: NDArray[np.float64],
+    discount: NDArray[np.float64],
+    *,
+    degree: int = 2,
+) -> NDArray[np.bool_]:
+    """Powell's commitment check on every path and checkpoint but the last.
+
+    Parameters
+    ----------
+    record
+        The war as it happens (its states and checkpoints).
+    own_value
+        (paths, checkpoints, 2): each side's own value of fighting on.
+    utilities
+        (packages, 2): the sides' utilities of every candidate settlement.
+    discount
+        (2,): each side's per-step discount factor.
+
+    Returns
+    -------
+    ndarray of bool, shape (paths, checkpoints)
+        True where a side's projected rise makes every settlement worse for the other
+        side than fighting now. The last checkpoint has nothing to project to: False.
+    """
+    paths, n_ckpt = record.alive.shape
+    blocked = np.zeros((paths, n_ckpt), dtype=bool)
+    steps = record.plan.checkpoints
+    frontiers = {d: _best_given(utilities[:, d], utilities[:, 1 - d]) for d in (0, 1)}
+    for c in range(n_ckpt - 1):
+        live = record.alive[:, c] == 1
+        both = live & (record.alive[:, c + 1] == 1)
+        if both.sum() <= 1:
+            continue
+        # Each side's valuation at the next checkpoint, projected on the state now.
+        features = record.checkpoint_features[:, c].astype(float)
+        center, scale = features[both].mean(axis=0), features[both].std(axis=0)
+        fitted = polynomial_basis(features[both], degree, center, scale)
+        coef, *_ = np.linalg.lstsq(fitted, own_value[both, c + 1], rcond=None)
+        projected = polynomial_basis(features[live], degree, center, scale) @ coef
+        now = own_value[live, c]
+        tau = steps[c + 1] - steps[c]
+        for d in (0, 1):
+            r = 1 - d
+            sorted_r, best_d = frontiers[d]
+            idx = np.searchsorted(sorted_r, projected[:, r], side="left")
+            reachable = idx < len(sorted_r)
+            later = np.where(reachable, best_d[np.minimum(idx, len(best_d) - 1)], -np.inf)
+            keep = discount[d] ** tau
+            peace = (1 - keep) * best_d[0] + keep * later  # best_d[0] = D's ideal
+            rising = projected[:, r] > now[:, r]
+            blocked[live, c] |= rising & (peace < now[:, d])
+    return blocked
