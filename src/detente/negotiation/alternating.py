@@ -218,6 +218,11 @@ def _negotiate(  # type: ignore[no-untyped-def]
     demand = np.empty(n)  # tit-for-tat: target above the floor
     last_offer = np.empty(n, np.int64)
     prev_offer = np.empty(n, np.int64)
+    # the time-dependent share conceded, tau^(1/e), once per round for fixed exponents
+    conceded = np.empty((n, rounds))
+    for i in range(n):
+        for t in range(rounds):
+            conceded[i, t] = (t / span if rounds > 1 else 0.0) ** (1.0 / exponents[i])
     cached_round = np.empty(n, np.int64)
     cached_pkg = np.empty(n, np.int64)
     # three or more parties: best offer on each prefix, extended lazily per negotiation
@@ -305,9 +310,12 @@ def _negotiate(  # type: ignore[no-untyped-def]
                 if strategy[i] != _TIT_FOR_TAT and cached_round[i] == tt:
                     k = cached_pkg[i]
                 else:
-                    tau = tt / span if rounds > 1 else 0.0
+                    if strategy[i] == _OUTSIDE_OPTION:  # its exponent is per negotiation
+                        share = (tt / span if rounds > 1 else 0.0) ** inv_e[i]
+                    else:
+                        share = conceded[i, tt]
                     # Faratin et al. (1998): u_max - (u_max - r) * tau^(1/e)
-                    target = u_max[i] - (u_max[i] - floor[i]) * tau ** inv_e[i]
+                    target = u_max[i] - (u_max[i] - floor[i]) * share
                     if strategy[i] == _TIT_FOR_TAT:
                         target = min(target, floor[i] + d)
                     target = min(max(target, floor[i]), u_max[i])
