@@ -33,7 +33,7 @@ def test_commitment_matches_powells_condition(record, delta, r_a, r_b_now, rise)
     own = np.empty((record.paths, n_ckpt, 2))
     own[:, :, 0] = r_a  # the declining side D = A keeps its war value
     own[:, :, 1] = r_b_now + rise * np.arange(n_ckpt)  # R = B rises by `rise` a checkpoint
-    blocked = commitment_blocked(record, own, PIE, np.array([delta, delta]))
+    blocked = _check(record, own, delta)
     tau = 10  # steps between the battles scenario's checkpoints
     keep = delta**tau
     for c in range(n_ckpt - 1):
@@ -51,7 +51,23 @@ def test_commitment_matches_powells_condition(record, delta, r_a, r_b_now, rise)
 def test_no_commitment_problem_without_a_shift(record):
     n_ckpt = record.alive.shape[1]
     own = np.full((record.paths, n_ckpt, 2), 0.4)
-    assert not commitment_blocked(record, own, PIE, np.array([0.99, 0.99])).any()
+    assert not _check(record, own, 0.99).any()
+
+
+def _check(record, own, delta):
+    """The check with each side's value projected to be what ``own`` says it is next."""
+    projected = np.full_like(own, np.nan)
+    projected[:, :-1] = own[:, 1:]
+    return commitment_blocked(record, own, projected, PIE, np.array([delta, delta]))
+
+
+def test_no_commitment_problem_from_battlefield_drift():
+    """A front drifting towards A does not shift power in a ceasefire (battles: nothing
+    moves when the guns are silent), however fast it drifts."""
+    sc = dt.load("battles", overrides=["war.p_win=0.8", "war.prior={}"])
+    w = window(sc, paths=4000, seed=5)
+    share = w.p_commitment_problem()
+    assert share is not None and share.max() < 0.01
 
 
 def test_decisive_chances_are_gamblers_ruin():

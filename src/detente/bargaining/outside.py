@@ -32,6 +32,9 @@ from numpy.typing import NDArray
 from detente.engines import WarRecord
 from detente.scenario import values
 
+MAX_INTERACTING = 3
+"""Most state features whose products enter the regressions (see :func:`polynomial_basis`)."""
+
 
 def polynomial_basis(
     features: NDArray[np.float64],
@@ -39,14 +42,24 @@ def polynomial_basis(
     center: NDArray[np.float64],
     scale: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """Polynomial terms up to ``degree`` of standardised features, with a constant."""
+    """Polynomial terms up to ``degree`` of standardised features, with a constant.
+
+    With up to :data:`MAX_INTERACTING` features, every product of features up to
+    ``degree``; with more, each feature's own powers only. Products grow as the square
+    of the number of features, overfit a few thousand paths, and extrapolate wildly
+    when a regression fitted on one party's view is applied to the actual states;
+    Longstaff & Schwartz (2001) also regress on a few functions of each variable.
+    """
     n, k = features.shape
     z = (features - center) / np.where(scale > 0, scale, 1.0)
     z[:, scale == 0] = 0.0  # a constant feature adds nothing beyond the intercept
     columns = [np.ones(n)]
     for d in range(1, degree + 1):
-        for combo in itertools.combinations_with_replacement(range(k), d):
-            columns.append(np.prod(z[:, list(combo)], axis=1))
+        if k <= MAX_INTERACTING:
+            for combo in itertools.combinations_with_replacement(range(k), d):
+                columns.append(np.prod(z[:, list(combo)], axis=1))
+        else:
+            columns.extend(z[:, j] ** d for j in range(k))
     return np.column_stack(columns)
 
 
@@ -73,15 +86,18 @@ class ContinuationValue:
         paths, n_ckpt = record.alive.shape
         out = np.full((paths, n_ckpt, self.targets), np.nan)
         for c in range(n_ckpt):
-            fit = self.fits[c] if c < len(self.fits) else None
             live = record.alive[:, c] == 1
-            if fit is None or not live.any():
-                continue
-            center, scale, coef = fit
-            basis = polynomial_basis(record.checkpoint_features[live, c].astype(float), self.degree,
-                           center, scale)  # fmt: skip
-            out[live, c] = basis @ coef
+            if live.any():
+                out[live, c] = self.at(c, record.checkpoint_features[live, c].astype(float))
         return out
+
+    def at(self, c: int, features: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Values (states, targets) of any states at checkpoint ``c`` (NaN without a fit)."""
+        fit = self.fits[c] if c < len(self.fits) else None
+        if fit is None:
+            return np.full((len(features), self.targets), np.nan)
+        center, scale, coef = fit
+        return np.asarray(polynomial_basis(features, self.degree, center, scale) @ coef)
 
 
 Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]

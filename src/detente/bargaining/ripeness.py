@@ -18,10 +18,11 @@ Two diagnostics per path and checkpoint, both about the two sides at war:
       (1 - delta_D**tau) * u_D(best) + delta_D**tau * g_D(r_R(t + tau)) < r_D(t)
 
   with ``g_D(r)`` the best utility for ``D`` over packages giving ``R`` at least ``r``.
-  ``r_R(t + tau)`` is ``R``'s own valuation at the next checkpoint, projected onto the
-  current state by regression. ``g_D`` is taken over the two sides only (other required
-  parties' consent is not imposed), so it is an upper bound and the check errs towards
-  finding no commitment problem.
+  ``r_R(t + tau)`` is ``R``'s own valuation of the state the war would be in after
+  ``tau`` quiet steps: what a ceasefire does not stop (production, recruitment,
+  patrons' politics) moves on, the front does not (:func:`quiet_values`). ``g_D`` is taken over
+  the two sides only (other required parties' consent is not imposed), so it is an
+  upper bound and the check errs towards finding no commitment problem.
 
 References
 ----------
@@ -34,6 +35,8 @@ D. Druckman (Eds.), *International Conflict Resolution After the Cold War* (pp.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,9 +60,9 @@ def decisive_chances(view: WarRecord, at: WarRecord, *, degree: int = 2) -> NDAr
     ndarray, shape (paths of ``at``, checkpoints, 2)
         Estimated at the states of ``at``, clipped to [0, 1]; NaN once the war is over.
     """
-    won = np.column_stack(
-        [(view.event == DECISIVE) & (view.winner == k) for k in range(2)]
-    ).astype(float)
+    won = np.column_stack([(view.event == DECISIVE) & (view.winner == k) for k in range(2)]).astype(
+        float
+    )
 
     def target(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
         return won[live]
@@ -89,22 +92,62 @@ def hurting_stalemate(
     return np.asarray((stalemate & hurting).all(axis=-1))
 
 
-def _best_given(u_d: NDArray[np.float64], u_r: NDArray[np.float64]) -> tuple[
-    NDArray[np.float64], NDArray[np.float64]
-]:
+def _best_given(
+    u_d: NDArray[np.float64], u_r: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """``g_D`` as a step function: packages sorted by ``u_R``, suffix maxima of ``u_D``."""
     order = np.argsort(u_r, kind="stable")
     best = np.maximum.accumulate(u_d[order][::-1])[::-1]
     return u_r[order], best
 
 
+Value = Callable[[int, NDArray[np.float64]], NDArray[np.float64]]
+"""``value(c, states)``: each side's own value of fighting on, (states, 2), of the given
+states at checkpoint ``c`` (its fitted continuation value)."""
+
+
+def quiet_values(
+    record: WarRecord, value: Value, moving: NDArray[np.bool_], *, degree: int = 2
+) -> NDArray[np.float64]:
+    """Each side's value of fighting on after the steps to the next checkpoint in quiet.
+
+    The features that keep changing in a ceasefire (``moving``: production, recruitment,
+    politics) advance by their expected change to the next checkpoint given the state (a
+    regression over the paths, as for outside options); the others (the front, beliefs)
+    hold still -- a deal stops the battlefield from shifting power, not the factories
+    or the voters. The state so projected is valued with the checkpoint's own valuation,
+    so only the shift of power moves the value, not the clock.
+
+    Returns
+    -------
+    ndarray, shape (paths, checkpoints, 2)
+        NaN at the last checkpoint and once the war is over.
+    """
+    paths, n_ckpt = record.alive.shape
+    out = np.full((paths, n_ckpt, 2), np.nan)
+    for c in range(n_ckpt - 1):
+        live = record.alive[:, c] == 1
+        if not live.any():
+            continue
+        state = record.checkpoint_features[live, c].astype(float)
+        both = live & (record.alive[:, c + 1] == 1)
+        if moving.any() and both.sum() > 1:
+            now = record.checkpoint_features[both, c].astype(float)
+            center, scale = now.mean(axis=0), now.std(axis=0)
+            later = record.checkpoint_features[both, c + 1][:, moving].astype(float)
+            basis = polynomial_basis(now, degree, center, scale)
+            coef, *_ = np.linalg.lstsq(basis, later, rcond=None)
+            state[:, moving] = polynomial_basis(state, degree, center, scale) @ coef
+        out[live, c] = value(c, state)
+    return out
+
+
 def commitment_blocked(
     record: WarRecord,
     own_value: NDArray[np.float64],
+    projected: NDArray[np.float64],
     utilities: NDArray[np.float64],
     discount: NDArray[np.float64],
-    *,
-    degree: int = 2,
 ) -> NDArray[np.bool_]:
     """Powell's commitment check on every path and checkpoint but the last.
 
@@ -113,7 +156,10 @@ def commitment_blocked(
     record
         The war as it happens (its states and checkpoints).
     own_value
-        (paths, checkpoints, 2): each side's own value of fighting on.
+        (paths, checkpoints, 2): each side's own value of fighting on now.
+    projected
+        (paths, checkpoints, 2): the same at the next checkpoint, as projected now
+        (:func:`quiet_values`); NaN where there is nothing to project.
     utilities
         (packages, 2): the sides' utilities of every candidate settlement.
     discount
@@ -123,33 +169,24 @@ def commitment_blocked(
     -------
     ndarray of bool, shape (paths, checkpoints)
         True where a side's projected rise makes every settlement worse for the other
-        side than fighting now. The last checkpoint has nothing to project to: False.
+        side than fighting now.
     """
     paths, n_ckpt = record.alive.shape
     blocked = np.zeros((paths, n_ckpt), dtype=bool)
     steps = record.plan.checkpoints
     frontiers = {d: _best_given(utilities[:, d], utilities[:, 1 - d]) for d in (0, 1)}
     for c in range(n_ckpt - 1):
-        live = record.alive[:, c] == 1
-        both = live & (record.alive[:, c + 1] == 1)
-        if both.sum() <= 1:
-            continue
-        # Each side's valuation at the next checkpoint, projected on the state now.
-        features = record.checkpoint_features[:, c].astype(float)
-        center, scale = features[both].mean(axis=0), features[both].std(axis=0)
-        fitted = polynomial_basis(features[both], degree, center, scale)
-        coef, *_ = np.linalg.lstsq(fitted, own_value[both, c + 1], rcond=None)
-        projected = polynomial_basis(features[live], degree, center, scale) @ coef
-        now = own_value[live, c]
+        live = (record.alive[:, c] == 1) & ~np.isnan(projected[:, c]).any(axis=1)
+        later, current = projected[live, c], own_value[live, c]
         tau = steps[c + 1] - steps[c]
         for d in (0, 1):
             r = 1 - d
             sorted_r, best_d = frontiers[d]
-            idx = np.searchsorted(sorted_r, projected[:, r], side="left")
+            idx = np.searchsorted(sorted_r, later[:, r], side="left")
             reachable = idx < len(sorted_r)
-            later = np.where(reachable, best_d[np.minimum(idx, len(best_d) - 1)], -np.inf)
+            after = np.where(reachable, best_d[np.minimum(idx, len(best_d) - 1)], -np.inf)
             keep = discount[d] ** tau
-            peace = (1 - keep) * best_d[0] + keep * later  # best_d[0] = D's ideal
-            rising = projected[:, r] > now[:, r]
-            blocked[live, c] |= rising & (peace < now[:, d])
+            peace = (1 - keep) * best_d[0] + keep * after  # best_d[0] = D's ideal
+            rising = later[:, r] > current[:, r]
+            blocked[live, c] |= rising & (peace < current[:, d])
     return blocked

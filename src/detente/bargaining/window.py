@@ -24,8 +24,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.outside import fit_continuation
-from detente.bargaining.ripeness import commitment_blocked, decisive_chances, hurting_stalemate
+from detente.bargaining.outside import ContinuationValue, fit_continuation
+from detente.bargaining.ripeness import (
+    commitment_blocked,
+    decisive_chances,
+    hurting_stalemate,
+    quiet_values,
+)
 from detente.bargaining.solutions import (
     egalitarian,
     extents,
@@ -35,7 +40,7 @@ from detente.bargaining.solutions import (
     pareto_mask,
 )
 from detente.bargaining.space import SettlementSpace, issue_bounds, settlement_space, slack
-from detente.engines import WarRecord, run_war
+from detente.engines import WarRecord, get_engine, run_war
 from detente.scenario import Scenario, utility, values, view_of
 
 MAX_SOLUTION_PACKAGES = 5_000
@@ -289,18 +294,19 @@ def analyse_window(
     paths = actual.paths
     n_ckpt = len(actual.plan.checkpoints)
     columns = [actual.parties.index(p) for p in parties]
-    truth = fit_continuation(actual, degree=degree).predict(actual)[:, :, columns]
+    true_fit = fit_continuation(actual, degree=degree)
+    truth = true_fit.predict(actual)[:, :, columns]
     # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
     # of the war (private information: each knows its own, estimates the others').
     believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
     # Each side's own estimate of winning outright (for the stalemate diagnostic).
     own_chance = np.full((paths, n_ckpt, 2), np.nan)
+    own_fit = {}
     for i, party in enumerate(parties):
         view = views.get(party, actual)
+        own_fit[party] = true_fit if view is actual else fit_continuation(view, degree=degree)
         believed[:, :, i, :] = (
-            truth
-            if view is actual
-            else fit_continuation(view, degree=degree).predict(actual)[:, :, columns]
+            truth if view is actual else own_fit[party].predict(actual)[:, :, columns]
         )
         if party in actual.sides:
             k = actual.sides.index(party)
@@ -314,7 +320,7 @@ def analyse_window(
     s_common = np.full(alive.shape, np.nan)
     s_own[alive] = slack(space, own[alive])
     s_common[alive] = slack(space, common[alive])
-    stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_chance, degree)
+    stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_fit, own_chance, degree)
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked
     )
@@ -325,6 +331,7 @@ def _diagnostics(
     parties: tuple[str, ...],
     actual: WarRecord,
     own: NDArray[np.float64],
+    own_fit: dict[str, ContinuationValue],
     own_chance: NDArray[np.float64],
     degree: int,
 ) -> tuple[NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
@@ -337,5 +344,15 @@ def _diagnostics(
     stalemate = hurting_stalemate(own_chance, own_sides, status_quo)
     _, utilities = packages(solution_space(scenario, tuple(sides)))
     discount = np.array([values.mean(scenario.time.discount.get(s, 1.0)) for s in sides])
-    blocked = commitment_blocked(actual, own_sides, utilities, discount, degree=degree)
+    columns = [actual.parties.index(s) for s in sides]
+
+    def value(c: int, states: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack(
+            [own_fit[s].at(c, states)[:, col] for s, col in zip(sides, columns, strict=True)]
+        )
+
+    moving = set(get_engine(actual.engine).moving_in_truce(actual.scenario))
+    mask = np.array([f in moving for f in actual.features], dtype=bool)
+    projected = quiet_values(actual, value, mask, degree=degree)
+    blocked = commitment_blocked(actual, own_sides, projected, utilities, discount)
     return stalemate, blocked

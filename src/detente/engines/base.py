@@ -110,6 +110,15 @@ class Engine(abc.ABC):
     def variables(self, scenario: Scenario) -> list[Variable]:
         """State variables recorded at the horizon and in bands."""
 
+    def moving_in_truce(self, scenario: Scenario) -> list[str]:
+        """The features that keep changing while the guns are silent.
+
+        Production, recruitment and politics go on in a ceasefire; the front and what
+        fighting reveals do not. The commitment-problem check projects shifts of power
+        along these only. None, unless an engine says otherwise.
+        """
+        return []
+
     @abc.abstractmethod
     def run_block(
         self,

@@ -120,16 +120,20 @@ def print_window_summary(console: Console, doc: dict[str, Any]) -> None:
         else "closed on most paths at every checkpoint"
     )
     console.print(f"[bold]{doc['scenario']}[/bold] -- settlement window: {opening}.")
-    table = Table(title="Window by checkpoint", title_justify="left")
-    for column in ("step", "open", "at war", "slack p05", "p50", "p95", "closed by optimism"):
+    table = Table(title="Window by checkpoint (shares of paths at war)", title_justify="left")
+    for column in ("step", "open", "at war", "slack p05", "p50", "p95", "closed: optimism",
+                   "no overlap", "commitment", "hurting stalemate"):  # fmt: skip
         table.add_column(column, justify="right")
-    slack = doc["slack"]
+    slack, why = doc["slack"], doc["why_closed"]
+    stalemate = doc["ripeness"]["hurting_stalemate"]
     for c, step in enumerate(doc["checkpoints"]):
         cells = [slack[k][c] for k in ("p05", "p50", "p95")]
         table.add_row(
             str(step), _pct(doc["p_open"][c]), _pct(doc["p_alive"][c]),
             *("" if v is None else f"{v:.3f}" for v in cells),
-            _pct(doc["why_closed"]["optimism"][c]),
+            *(_pct(why[k][c]) if why[k] is not None else "" for k in
+              ("optimism", "no_overlap", "commitment")),
+            _pct(stalemate[c]) if stalemate is not None else "",
         )  # fmt: skip
     console.print(table)
     if now is not None:
