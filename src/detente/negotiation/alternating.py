@@ -44,11 +44,14 @@ package worse for it than walking away.
     others' (same normalisation). A party whose alternative is better than any rival's
     (``a > 0``) concedes more slowly, Boulware-like (``e = 0.2`` at ``a = 1``); a weaker
     one concedes faster, Conceder-like (``e = 5`` at ``a = -1``); equal alternatives give
-    the linear tactic. Rationale: a credible alternative is bargaining power. In the
-    outside-option principle (Binmore, Shaked & Sutton 1989) a binding outside option
-    moves the settlement towards its holder; in negotiation practice the party with the
-    better BATNA (Fisher & Ury 1981) can afford to wait. The deal needs every party's
-    consent, so the rival with the best alternative is the one that binds.
+    the linear tactic. Rationale: a credible alternative is bargaining power; the party
+    with the better BATNA (Fisher & Ury 1981) can afford to wait and concede less. The
+    outside-option principle (Binmore, Shaked & Sutton 1989) is sharper: in equilibrium
+    an outside option changes the terms only when it binds (is worth more than the
+    party's share without it), and then gives its holder exactly the option. The floor
+    ``r_i`` is that part; the pace rule is the practitioner's part, for a party that
+    does not know where its share lies. The deal needs every party's consent, so the
+    rival with the best alternative is the one that binds.
 
 Offers (private information)
 ----------------------------
@@ -57,9 +60,9 @@ offers the one that is best for the others *as it estimates them*: the largest s
 estimated surplus ``min_j (u_j - est_ij)`` over the other parties. Ties go to the package
 better for the proposer, then to the lower package index. With two parties the
 estimate shifts every score by the same amount, so the offer is the other party's best
-package above the target: an offer on the Pareto frontier of the packages above the
-target. Packages are sorted once per party by own utility, so the packages above a target
-are a prefix of that order and the best offer on a prefix is a lookup (two parties:
+package above the target, which (with the tie rule) is Pareto-optimal. Packages are
+sorted once per party by own utility, so the packages above a target are a prefix of
+that order and the best offer on a prefix is a lookup (two parties:
 precomputed once for all negotiations) or an incremental scan that each negotiation
 extends at most once per package (three or more parties: the scores depend on the
 negotiation's estimates).
