@@ -25,8 +25,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from detente.engines import WarRecord
@@ -37,7 +39,7 @@ MAX_INTERACTING = 3
 
 
 def polynomial_basis(
-    features: NDArray[np.float64],
+    features: NDArray[np.floating[Any]],
     degree: int,
     center: NDArray[np.float64],
     scale: NDArray[np.float64],
@@ -51,20 +53,86 @@ def polynomial_basis(
     Longstaff & Schwartz (2001) also regress on a few functions of each variable.
     """
     n, k = features.shape
+    if k > MAX_INTERACTING:
+        return _powers(np.ascontiguousarray(features), degree, center, scale)
     z = (features - center) / np.where(scale > 0, scale, 1.0)
     z[:, scale == 0] = 0.0  # a constant feature adds nothing beyond the intercept
     columns = [np.ones(n)]
     for d in range(1, degree + 1):
-        if k <= MAX_INTERACTING:
-            for combo in itertools.combinations_with_replacement(range(k), d):
-                columns.append(np.prod(z[:, list(combo)], axis=1))
-        else:
-            columns.extend(z[:, j] ** d for j in range(k))
+        for combo in itertools.combinations_with_replacement(range(k), d):
+            columns.append(np.prod(z[:, list(combo)], axis=1))
     return np.column_stack(columns)
+
+
+@njit(cache=True, nogil=True)
+def _powers(
+    features: NDArray[Any], degree: int, center: NDArray[np.float64], scale: NDArray[np.float64]
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``[1, z, z**2, ..., z**degree]`` of the standardised features, in one pass."""
+    n, k = features.shape
+    out = np.empty((n, 1 + degree * k))
+    for r in range(n):
+        out[r, 0] = 1.0
+        for j in range(k):
+            # a constant feature adds nothing beyond the intercept
+            z = (features[r, j] - center[j]) / scale[j] if scale[j] > 0 else 0.0
+            power = 1.0
+            for d in range(degree):
+                power *= z
+                out[r, 1 + d * k + j] = power
+    return out
+
+
+def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Least-squares coefficients by the normal equations.
+
+    ``basis`` has many rows and a few dozen columns, so ``B'B`` is tiny and cheap to
+    form, where an SVD of ``B`` itself is not; a minimum-norm solve of the small system
+    copes with collinear features (e.g. beliefs that move with the front).
+    """
+    coef, *_ = np.linalg.lstsq(basis.T @ basis, basis.T @ y, rcond=None)
+    return np.asarray(coef, dtype=np.float64)
 
 
 Fit = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
 """One checkpoint's regression: feature centre, feature scale, coefficients (terms, targets)."""
+
+Scaling = tuple[tuple[NDArray[np.float64], NDArray[np.float64]] | None, ...]
+"""Per checkpoint, the centre and scale that standardise the features (None: no paths)."""
+
+
+def scaling_of(record: WarRecord) -> Scaling:
+    """Mean and standard deviation of each feature over the live paths, per checkpoint."""
+    found: list[tuple[NDArray[np.float64], NDArray[np.float64]] | None] = []
+    for c in range(len(record.plan.checkpoints)):
+        live = record.alive[:, c] == 1
+        features = record.checkpoint_features[live, c].astype(float)
+        found.append((features.mean(axis=0), features.std(axis=0)) if live.any() else None)
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Bases:
+    """A record's regressors on its live paths, per checkpoint, for one scaling.
+
+    Regressions fitted with the same scaling (``fit_expectation(..., scaling=)``)
+    predict from these without building them again: one set serves every party's view.
+    """
+
+    scaling: Scaling
+    arrays: tuple[NDArray[np.float64] | None, ...]
+
+    @classmethod
+    def of(cls, record: WarRecord, degree: int, scaling: Scaling) -> Bases:
+        """Build the regressors of ``record``'s live states."""
+        arrays: list[NDArray[np.float64] | None] = []
+        for c, standard in enumerate(scaling):
+            live = record.alive[:, c] == 1
+            if standard is None or not live.any():
+                arrays.append(None)
+                continue
+            arrays.append(polynomial_basis(record.checkpoint_features[live, c], degree, *standard))
+        return cls(scaling, tuple(arrays))
 
 
 @dataclass(frozen=True)
@@ -81,14 +149,33 @@ class ContinuationValue:
     fits: tuple[Fit | None, ...]
     targets: int
 
-    def predict(self, record: WarRecord) -> NDArray[np.float64]:
-        """Values (paths, checkpoints, targets) at the record's states; NaN once it ended."""
+    def predict(
+        self,
+        record: WarRecord,
+        bases: Bases | None = None,
+        columns: list[int] | None = None,
+    ) -> NDArray[np.float64]:
+        """Values (paths, checkpoints, targets) at the record's states; NaN once it ended.
+
+        ``bases``: the record's regressors, if already built with this fit's scaling;
+        ``columns``: only these targets, in this order.
+        """
         paths, n_ckpt = record.alive.shape
-        out = np.full((paths, n_ckpt, self.targets), np.nan)
+        pick = list(range(self.targets)) if columns is None else columns
+        out = np.full((paths, n_ckpt, len(pick)), np.nan)
         for c in range(n_ckpt):
             live = record.alive[:, c] == 1
-            if live.any():
-                out[live, c] = self.at(c, record.checkpoint_features[live, c].astype(float))
+            if not live.any():
+                continue
+            fit = self.fits[c] if c < len(self.fits) else None
+            standard = bases.scaling[c] if bases is not None else None
+            basis = bases.arrays[c] if bases is not None else None
+            if fit is not None and basis is not None and standard is not None \
+                    and fit[0] is standard[0]:  # fmt: skip
+                out[live, c] = basis @ fit[2][:, pick]
+            else:
+                found = self.at(c, record.checkpoint_features[live, c].astype(float))
+                out[live, c] = found[:, pick]
         return out
 
     def at(self, c: int, features: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -104,11 +191,16 @@ Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]
 """``target(c, live)``: the realised future quantity on the live paths of checkpoint ``c``."""
 
 
-def fit_expectation(record: WarRecord, target: Target, *, degree: int = 2) -> ContinuationValue:
+def fit_expectation(
+    record: WarRecord, target: Target, *, degree: int = 2, scaling: Scaling | None = None
+) -> ContinuationValue:
     """Regress a realised future quantity on the state, checkpoint by checkpoint.
 
     The least-squares fit on a polynomial in the state features estimates the quantity's
     expectation given the state (Longstaff & Schwartz 2001), for every live path.
+    Features are standardised by ``scaling`` (default: the record's own); the fitted
+    values do not depend on it, as a polynomial of an affine map of the features is
+    still a polynomial of the same degree.
     """
     fits: list[Fit | None] = []
     targets = 0
@@ -118,18 +210,28 @@ def fit_expectation(record: WarRecord, target: Target, *, degree: int = 2) -> Co
             fits.append(None)
             continue
         features = record.checkpoint_features[live, c].astype(float)
-        center, scale = features.mean(axis=0), features.std(axis=0)
+        standard = scaling[c] if scaling is not None else None
+        if standard is None:
+            standard = (features.mean(axis=0), features.std(axis=0))
         y = target(c, live)
         targets = y.shape[1]
-        coef, *_ = np.linalg.lstsq(polynomial_basis(features, degree, center, scale), y, rcond=None)
-        fits.append((center, scale, np.asarray(coef, dtype=float)))
+        coef = least_squares(polynomial_basis(features, degree, *standard), y)
+        fits.append((standard[0], standard[1], coef))
     return ContinuationValue(degree, tuple(fits), targets)
 
 
-def fit_continuation(record: WarRecord, *, degree: int = 2) -> ContinuationValue:
+def fit_continuation(
+    record: WarRecord,
+    *,
+    degree: int = 2,
+    scaling: Scaling | None = None,
+    also: Target | None = None,
+) -> ContinuationValue:
     """Regress each party's realised future payoff on the state, checkpoint by checkpoint.
 
     Discounting uses each party's mean discount factor; values are at the checkpoint.
+    ``also`` appends more targets after the parties' payoffs, fitted on the same
+    regressors at no extra cost.
     """
     discount = np.array(
         [values.mean(record.scenario.time.discount.get(p, 1.0)) for p in record.parties]
@@ -137,11 +239,12 @@ def fit_continuation(record: WarRecord, *, degree: int = 2) -> ContinuationValue
     steps = record.plan.checkpoints
 
     def future_payoff(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
-        return np.asarray(
-            (record.payoff[live] - record.accrued[live, c]) / discount ** steps[c], dtype=float
-        )
+        payoff = (record.payoff[live] - record.accrued[live, c]) / discount ** steps[c]
+        if also is None:
+            return np.asarray(payoff, dtype=float)
+        return np.column_stack([payoff, also(c, live)])
 
-    return fit_expectation(record, future_payoff, degree=degree)
+    return fit_expectation(record, future_payoff, degree=degree, scaling=scaling)
 
 
 def outside_options(

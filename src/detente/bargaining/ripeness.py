@@ -41,7 +41,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.outside import fit_expectation, polynomial_basis
+from detente.bargaining.outside import Target, fit_expectation, least_squares, polynomial_basis
 from detente.engines import DECISIVE, WarRecord
 
 STALEMATE_CHANCE = 0.1
@@ -52,6 +52,18 @@ HURT_MARGIN = 0.01
 """Stake units by which fighting on must fall short of a freeze for a side to hurt."""
 
 
+def decisive_target(record: WarRecord) -> Target:
+    """The regression target "side k wins outright before the horizon", k = 0, 1."""
+    won = np.column_stack(
+        [(record.event == DECISIVE) & (record.winner == k) for k in range(2)]
+    ).astype(float)
+
+    def target(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
+        return won[live]
+
+    return target
+
+
 def decisive_chances(view: WarRecord, at: WarRecord, *, degree: int = 2) -> NDArray[np.float64]:
     """Each side's chance of a decisive victory before the horizon, in ``view``'s eyes.
 
@@ -60,14 +72,7 @@ def decisive_chances(view: WarRecord, at: WarRecord, *, degree: int = 2) -> NDAr
     ndarray, shape (paths of ``at``, checkpoints, 2)
         Estimated at the states of ``at``, clipped to [0, 1]; NaN once the war is over.
     """
-    won = np.column_stack([(view.event == DECISIVE) & (view.winner == k) for k in range(2)]).astype(
-        float
-    )
-
-    def target(c: int, live: NDArray[np.bool_]) -> NDArray[np.float64]:
-        return won[live]
-
-    chance = fit_expectation(view, target, degree=degree).predict(at)
+    chance = fit_expectation(view, decisive_target(view), degree=degree).predict(at)
     return np.clip(chance, 0.0, 1.0)
 
 
@@ -136,7 +141,7 @@ def quiet_values(
             center, scale = now.mean(axis=0), now.std(axis=0)
             later = record.checkpoint_features[both, c + 1][:, moving].astype(float)
             basis = polynomial_basis(now, degree, center, scale)
-            coef, *_ = np.linalg.lstsq(basis, later, rcond=None)
+            coef = least_squares(basis, later)
             state[:, moving] = polynomial_basis(state, degree, center, scale) @ coef
         out[live, c] = value(c, state)
     return out

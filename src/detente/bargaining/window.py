@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
-from detente.bargaining.outside import ContinuationValue, fit_continuation
+from detente.bargaining.outside import Bases, ContinuationValue, fit_continuation, scaling_of
 from detente.bargaining.ripeness import (
     commitment_blocked,
-    decisive_chances,
+    decisive_target,
     hurting_stalemate,
     quiet_values,
 )
@@ -39,7 +40,13 @@ from detente.bargaining.solutions import (
     packages,
     pareto_mask,
 )
-from detente.bargaining.space import SettlementSpace, issue_bounds, settlement_space, slack
+from detente.bargaining.space import (
+    SettlementSpace,
+    issue_bounds,
+    settlement_space,
+    slack,
+    slack_vertices,
+)
 from detente.engines import WarRecord, get_engine, run_war
 from detente.scenario import Scenario, utility, values, view_of
 
@@ -290,12 +297,35 @@ def analyse_window(
     ``views`` maps a required party to the war simulated under its beliefs (same
     paths and seed as ``actual``); a party missing from it sees the war as it is.
     """
+    # The regressions multiply tall, thin matrices: one BLAS thread does them fastest,
+    # and several contend with numba's threads and other work.
+    with threadpool_limits(1):
+        return _analyse(scenario, actual, views, degree)
+
+
+def _analyse(
+    scenario: Scenario, actual: WarRecord, views: dict[str, WarRecord], degree: int
+) -> Window:
     parties = required_parties(scenario)
     paths = actual.paths
     n_ckpt = len(actual.plan.checkpoints)
     columns = [actual.parties.index(p) for p in parties]
-    true_fit = fit_continuation(actual, degree=degree)
-    truth = true_fit.predict(actual)[:, :, columns]
+    # Every regression standardises the features alike, so the actual states' regressors
+    # are built once and serve every party's view.
+    scaling = scaling_of(actual)
+    bases = Bases.of(actual, degree, scaling)
+    n_all = len(actual.parties)
+    fitted: dict[int, ContinuationValue] = {}  # by id of the record fitted
+    predicted: dict[int, NDArray[np.float64]] = {}
+    for record in (actual, *views.values()):
+        if id(record) not in fitted:  # value of fighting on, then each side's outright win
+            fit = fit_continuation(record, degree=degree, scaling=scaling,
+                                   also=decisive_target(record))  # fmt: skip
+            # keep the required parties' values, then the two sides' chances of winning
+            keep = [*columns, n_all, n_all + 1]
+            fitted[id(record)], predicted[id(record)] = fit, fit.predict(actual, bases, keep)
+    n_req = len(parties)
+    truth = predicted[id(actual)][:, :, :n_req]
     # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
     # of the war (private information: each knows its own, estimates the others').
     believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
@@ -304,13 +334,11 @@ def analyse_window(
     own_fit = {}
     for i, party in enumerate(parties):
         view = views.get(party, actual)
-        own_fit[party] = true_fit if view is actual else fit_continuation(view, degree=degree)
-        believed[:, :, i, :] = (
-            truth if view is actual else own_fit[party].predict(actual)[:, :, columns]
-        )
+        own_fit[party] = fitted[id(view)]
+        believed[:, :, i, :] = predicted[id(view)][:, :, :n_req]
         if party in actual.sides:
             k = actual.sides.index(party)
-            own_chance[:, :, k] = decisive_chances(view, actual, degree=degree)[:, :, k]
+            own_chance[:, :, k] = np.clip(predicted[id(view)][:, :, n_req + k], 0.0, 1.0)
     idx = np.arange(len(parties))
     own = believed[:, :, idx, idx].astype(float)
     common = truth
@@ -318,8 +346,9 @@ def analyse_window(
     alive = actual.alive == 1
     s_own = np.full(alive.shape, np.nan)
     s_common = np.full(alive.shape, np.nan)
-    s_own[alive] = slack(space, own[alive])
-    s_common[alive] = slack(space, common[alive])
+    vertices = slack_vertices(space)  # path-independent: found once
+    s_own[alive] = slack(space, own[alive], vertices)
+    s_common[alive] = slack(space, common[alive], vertices)
     stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_fit, own_chance, degree)
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked
