@@ -23,9 +23,9 @@ from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 # - `record_band` + `record_frozen`: count each value as it happens, and a finished
 #   war's frozen state once (spread over the remaining bands by a cumulative sum).
 #   Best when most paths end early and few variables are banded (battles, lanchester).
-# - `histogram_trace`: write each path's banded values into a buffer, then count them
-#   band by band. Best when paths run to the horizon with many variables (attrition):
-#   the counting then stays in cache.
+# - `histogram_chunk`: write each path's banded values into a buffer, then count a few
+#   hundred paths at a time band by band. Best when paths run to the horizon with many
+#   variables (attrition): the buffer and the counting then stay in cache.
 
 __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
 
@@ -111,24 +111,39 @@ def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-unty
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def histogram_trace(trace, n_paths, hist, sums, lo, hi):  # type: ignore[no-untyped-def]
-    """Add a block's banded values ``trace[path, band, variable]`` to the histograms.
+def histogram_chunk(trace, n_paths, hist, sums, lo, hi):  # type: ignore[no-untyped-def]
+    """Add the banded values ``trace[band, variable, path]`` of ``n_paths`` paths.
 
-    Kernels write each path's values into ``trace`` as they go (sequential writes) and
-    count them here variable by variable and band by band, so that one histogram row
-    stays in cache while every path is counted into it.
+    Kernels write each path's values into a column of ``trace`` as they go and call this
+    every ``trace.shape[2]`` paths (a few hundred, so that the buffer stays in cache). Each
+    (band, variable) row of values is contiguous: its bins are computed in one loop the
+    compiler vectorises, then counted into the histogram row, which stays in cache; four
+    partial sums break the dependency chain of the band sum.
     """
     bins = hist.shape[2]
-    for v in range(trace.shape[2]):
-        scale = bins / (hi[v] - lo[v])
-        for b in range(trace.shape[1]):
-            total = 0.0
+    k = np.empty(trace.shape[2], np.int64)
+    for b in range(trace.shape[0]):
+        for v in range(trace.shape[1]):
+            row = trace[b, v]
+            low = lo[v]
+            scale = bins / (hi[v] - lo[v])
             for i in range(n_paths):
-                x = trace[i, b, v]
-                k = min(max(int((x - lo[v]) * scale), 0), bins - 1)
-                hist[v, b, k] += 1
-                total += x
-            sums[v, b] += total
+                k[i] = min(max(int((row[i] - low) * scale), 0), bins - 1)
+            counts = hist[v, b]
+            for i in range(n_paths):
+                counts[k[i]] += 1
+            s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
+            i = 0
+            while i + 4 <= n_paths:
+                s0 += row[i]
+                s1 += row[i + 1]
+                s2 += row[i + 2]
+                s3 += row[i + 3]
+                i += 4
+            while i < n_paths:
+                s0 += row[i]
+                i += 1
+            sums[v, b] += (s0 + s1) + (s2 + s3)
 
 
 def empty_outputs(

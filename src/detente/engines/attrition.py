@@ -55,8 +55,19 @@ those of shared/research/MODELS.md §9.2):
 14. Beliefs (U9, Smith & Stam 2004): each party's Beta belief over A's weekly win
     probability is updated with ``w``; a party without a prior knows ``p``.
 
+Random variates. Each path draws from its block's generator, in a fixed order, so the
+same seed gives the same numbers for any thread count. Events that are a Bernoulli
+trial of constant probability each week -- shocks, random patron events, deterrent
+signals, coming down a rung -- are drawn as geometric waiting times (the number of
+failed trials before the next success, by inversion; Devroye 1986, ch. X.2) and counted
+down, instead of a uniform per trial: the same law with one draw per event. The
+catastrophe is the first event of a Poisson process of weekly rate ``lambda``: it
+strikes when the cumulative hazard passes a unit exponential drawn once per path, which
+gives exactly ``P(strike in week t | none before) = 1 - exp(-lambda_t)``.
+
 References
 ----------
+Devroye, L. (1986). *Non-Uniform Random Variate Generation*. Springer.
 Lanchester, F. W. (1916). *Aircraft in Warfare*. Tullock, G. (1980). Efficient
 rent seeking. Kingman, J. F. C. (2002). Stochastic aspects of Lanchester's theory of
 warfare. *J. Appl. Prob.* 39(3). Smith, A. & Stam, A. C. (2004). Bargaining and the
@@ -140,22 +151,17 @@ EDGE = 1e-9
 
 
 POISSON_EXACT_BELOW = 1000.0
-"""Mean above which weekly losses are drawn from the normal approximation of the Poisson."""
+"""Mean from which weekly losses are drawn from the normal approximation of the Poisson.
 
+Above 1,000 expected losses a week the Poisson's skewness is below 0.032, and the
+rounded normal with the same mean and variance (Gillespie 2000) is indistinguishable at
+the scale of an army, at a tenth of the cost.
+"""
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _poisson(rng, mean):  # type: ignore[no-untyped-def]
-    """A Poisson count; for large means its normal approximation (Gillespie 2000).
-
-    Above 1,000 expected losses a week the Poisson's skewness is below 0.032, and the
-    rounded normal with the same mean and variance is indistinguishable at the scale
-    of an army, at a tenth of the cost.
-    """
-    if mean <= 0.0:
-        return 0.0
-    if mean < POISSON_EXACT_BELOW:
-        return float(rng.poisson(mean))
-    return max(math.floor(mean + math.sqrt(mean) * rng.standard_normal() + 0.5), 0.0)
+TRACE_PATHS = 4096
+"""Paths whose banded values are buffered before they are counted into the histograms."""
+TRACE_PAD = 16
+"""Padding of the buffer's rows, so that a path's values do not all fall in one cache set."""
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -171,6 +177,32 @@ def _contest(power_a, power_b, nu):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _log_q(p):  # type: ignore[no-untyped-def]
+    """``log(1 - p)`` for :func:`_waiting`: 0 if the event never happens, -inf if always."""
+    if p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return -math.inf
+    return math.log1p(-p)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _waiting(u, log_q):  # type: ignore[no-untyped-def]
+    """Trials until a Bernoulli event of probability ``1 - exp(log_q)``, from a uniform ``u``.
+
+    Returns ``w`` such that trial ``k`` (from 0) is the first success iff ``k <= w < k + 1``:
+    ``w = log(1 - u) / log(1 - p)``, so ``P(w >= k) = (1 - p)**k`` -- the geometric law of
+    the failures before the first success, by inversion (Devroye 1986, X.2). A kernel
+    counts ``w`` down by one per trial instead of drawing a uniform per trial.
+    """
+    if log_q == 0.0:
+        return math.inf
+    if log_q == -math.inf:
+        return 0.0
+    return math.log1p(-u) / log_q
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _sigmoid(z):  # type: ignore[no-untyped-def]
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -183,13 +215,24 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     event, winner, end_step, payoff, final, features, accrued, alive,
     band_hist, band_sum, trace, band_lo, band_hi,
 ):  # fmt: skip
+    # Arrays are only indexed here, never handed to helper functions inside the weekly
+    # loop: numba reference-counts an array passed to a function (two atomic operations),
+    # which in this loop cost as much as a tenth of the run.
     n = sp.shape[0]
-    n_bands = trace.shape[1]
+    n_bands = trace.shape[0]
+    chunk = trace.shape[2] - TRACE_PAD
     n_pat = pp.shape[1]
+    n_parties = payoff.shape[1]
     n_ckpt = checkpoints.shape[0]
     n_shocks = shocks.shape[0]
+    n_feat = feat_idx.shape[0]
+    n_banded = band_idx.shape[0]
+    on_recruit, on_materiel, on_production = mech[M_RECRUIT], mech[M_MATERIEL], mech[M_PRODUCTION]
+    on_patrons, on_red_lines, on_escalation = mech[M_PATRONS], mech[M_RED_LINES], mech[M_ESCALATION]
+    on_economy, on_stability, on_shocks = mech[M_ECONOMY], mech[M_STABILITY], mech[M_SHOCKS]
     state = np.zeros(SUPPORT0 + n_pat)
     ring = np.zeros((2, 106))
+    ring_slot = np.zeros(2, np.int64)
     stock = np.zeros((2, N_CLASSES))
     kap = np.zeros((2, N_CLASSES))
     use = np.zeros((2, N_CLASSES))
@@ -197,35 +240,57 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     crossed = np.zeros((max(n_pat, 1), N_CLASSES), np.bool_)
     cum = np.zeros(max(n_pat, 1))
     log_cum_prev = np.zeros(max(n_pat, 1))
+    support = np.zeros(max(n_pat, 1))
     shock_left = np.zeros(max(n_shocks, 1), np.int64)
-    power = np.zeros(2)
-    losses = np.zeros(2)
+    shock_wait = np.zeros(max(n_shocks, 1))
+    event_wait = np.zeros((max(n_pat, 1), MAX_EVENTS))
+    log_delta = np.zeros(n_parties)
+    troops = np.zeros(2)
     troops0 = np.zeros(2)
     inv_troops0 = np.zeros(2)
+    cas = np.zeros(2)
+    stab = np.zeros(2)
+    infl = np.zeros(2)
+    buf = np.zeros(2)
+    supply = np.zeros(2)
+    power = np.zeros(2)
+    losses = np.zeros(2)
+    deficit0 = np.zeros(2)
+    settle0 = np.zeros(2)
+    output = np.zeros(2)
     ab = np.zeros(4)
     aid_money = np.zeros(2)
+    # Bernoulli trials of constant probability are drawn as waiting times (see _waiting)
+    shock_log_q = np.zeros(max(n_shocks, 1))
+    for k in range(n_shocks):
+        shock_log_q[k] = _log_q(shocks[k, 1])
+    event_log_q = np.zeros((max(n_pat, 1), MAX_EVENTS))
+    for j in range(n_pat):
+        for k in range(n_events[j]):
+            event_log_q[j, k] = _log_q(events[j, k, 1])
     for i in range(n):
+        ii = i % chunk  # this path's column of the band buffer
         # --- initial state ---
-        state[:] = 0.0
         for s in range(2):  # recruitment under way before step 0: the pipeline starts full
-            ring[s, :] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION] if mech[M_RECRUIT] else 0.0
-        x0 = gp[i, G_FRONT]
-        held0 = x0 if esc_side == 0 else 1.0 - x0  # the escalating side's ground at step 0
-        state[X] = x0
+            ring[s, :] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION] if on_recruit else 0.0
+        x = gp[i, G_FRONT]
+        held0 = x if esc_side == 0 else 1.0 - x  # the escalating side's ground at step 0
+        rung = float(rung0)
+        signals = 0.0
         for s in range(2):
             troops0[s] = sp[i, s, TROOPS]
             inv_troops0[s] = 1.0 / troops0[s]
-            state[TROOPS_A + s] = sp[i, s, TROOPS]
-            state[STAB_A + s] = sp[i, s, ST_START]
-            state[INFL_A + s] = sp[i, s, INFL]
-            state[BUF_A + s] = sp[i, s, BUFFER]
-            state[OUTPUT_A + s] = 1.0
-            state[SUPPLY_A + s] = 1.0
+            troops[s] = sp[i, s, TROOPS]
+            cas[s] = 0.0
+            stab[s] = sp[i, s, ST_START]
+            infl[s] = sp[i, s, INFL]
+            buf[s] = sp[i, s, BUFFER]
+            supply[s] = 1.0
             for c in range(N_CLASSES):
                 stock[s, c] = cp[i, s, c, C_STOCK]
                 kap[s, c] = cp[i, s, c, C_PROD]
         for j in range(n_pat):
-            state[SUPPORT0 + j] = pp[i, j, P_SUPPORT]
+            support[j] = pp[i, j, P_SUPPORT]
             cum[j] = 0.0
             log_cum_prev[j] = 0.0
             for c in range(N_CLASSES):
@@ -233,14 +298,26 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 crossed[j, c] = False
         for k in range(n_shocks):
             shock_left[k] = 0
+            shock_wait[k] = _waiting(rng.random(), shock_log_q[k])
+        for j in range(n_pat):
+            for k in range(n_events[j]):
+                event_wait[j, k] = _waiting(rng.random(), event_log_q[j, k])
+        signal_log_q = _log_q(gp[i, G_SIGNAL])
+        descend_log_q = _log_q(gp[i, G_DESCEND])
+        signal_wait = _waiting(rng.random(), signal_log_q)
+        descend_wait = _waiting(rng.random(), descend_log_q)
+        # catastrophe: the first event of a Poisson process of rate `hazard`, i.e. when the
+        # cumulative hazard passes a unit exponential threshold
+        threshold = -math.log1p(-rng.random())
+        cum_hazard = 0.0
+        hazard_rung = gp[i, G_HAZARD] * math.exp(gp[i, G_RUNG] * rung0)  # the hazard at no loss
         for q in range(4):
             ab[q] = gp[i, G_PAA + q]
+        for j in range(n_parties):  # for the payoff flows at checkpoints
+            d = delta[i, j]
+            log_delta[j] = math.log(d) if d != 1.0 else 0.0
         # beliefs before any engagement: the prior means, or the contest odds at full supply
-        p0 = _contest(sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1], gp[i, G_NU])
-        state[BELIEF_A] = p0 if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
-        state[BELIEF_B] = p0 if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
-        state[RUNG_] = rung0
-        signals = 0.0
+        p = _contest(sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1], gp[i, G_NU])
         # 10. sanctions (section 8.2); their drivers are constant, so is their effect
         m_index, r_index, markup = 1.0, 1.0, 0.0
         side_input = 1.0
@@ -252,47 +329,91 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             m_index = (1.0 - sigma * (1.0 - leak)) / (1.0 + markup)
             r_index = (1.0 - gp[i, G_SIGMA_X] * (1.0 - leak)) * (1.0 - gp[i, G_DISCOUNT])
             side_input = 1.0 - gp[i, G_IMPDEP] * (1.0 - m_index)
-        state[OUTPUT_A + target] = side_input
+        # 11. the economy's constant drivers: the deficit before aid, inflation before money
+        for s in range(2):
+            output[s] = side_input if s == target else 1.0
+            revenue = r_index if s == target else 1.0
+            deficit0[s] = sp[i, s, DEFICIT] + sp[i, s, REV_RISK] * (1.0 - revenue)
+            imports = 1.0 / m_index - 1.0 if (s == target and m_index > 0.0) else 0.0
+            settle0[s] = sp[i, s, INFL_BASE] + sp[i, s, IMP_PASS] * imports
         outcome, side_won = _kernel.ONGOING, -1
         t = 0
         c_next = 0
-        _trace(trace, i, 0, state, band_idx)
-        while t < horizon:
+        band, band_t = 0, 0  # the next band and its step
+        ring_slot[0] = 0  # each recruitment ring's slot of step t, t % lag
+        ring_slot[1] = 0
+        while True:
+            # --- the state after step t: what features, bands and finals read ---
+            state[X] = x
+            state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
+            state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
+            state[RUNG_] = rung
+            for s in range(2):
+                state[TROOPS_A + s] = troops[s]
+                state[SUPPLY_A + s] = supply[s]
+                state[STAB_A + s] = stab[s]
+                state[INFL_A + s] = infl[s]
+                state[BUF_A + s] = buf[s]
+                state[OUTPUT_A + s] = output[s]
+                state[ART_A + s] = stock[s, ARTILLERY]
+                state[CAS_A + s] = cas[s]
+            for j in range(n_pat):
+                state[SUPPORT0 + j] = support[j]
+            if t == band_t:  # a band step (integer division is slow: counters instead)
+                for v in range(n_banded):
+                    trace[band, v, ii] = state[band_idx[v]]
+                band += 1
+                band_t += stride
+            if outcome != _kernel.ONGOING or t == horizon:
+                break
             if c_next < n_ckpt and checkpoints[c_next] == t:
-                for f in range(feat_idx.shape[0]):
+                for f in range(n_feat):
                     features[i, c_next, f] = state[feat_idx[f]]
-                _kernel.mark_live_checkpoint(accrued, alive, i, c_next, t, cost, u_sq, delta)
+                for j in range(n_parties):  # payoff flows so far (_kernel.flows)
+                    d = delta[i, j]
+                    if d == 1.0 or t == 0:
+                        accrued[i, c_next, j] = -cost[i, j] * t
+                    else:
+                        kept = 1.0 - math.exp(t * log_delta[j])
+                        accrued[i, c_next, j] = u_sq[i, j] * kept - cost[i, j] * kept / (1.0 - d)
+                alive[i, c_next] = 1
                 c_next += 1
+            # ---- combat: steps 1-4 and 13, everything a week of fighting does ----
             # 1-2. supply-limited combat power (U1-U2)
             for s in range(2):
-                f_s = state[TROOPS_A + s]
-                eff, weights = 0.0, 0.0
-                for c in range(N_CLASSES):
-                    demand = cp[i, s, c, C_USE] * f_s * 0.001
-                    have = stock[s, c]
-                    short = mech[M_MATERIEL] and have < demand
-                    use[s, c] = (have if short else demand) if mech[M_MATERIEL] else 0.0
-                    w_c = cp[i, s, c, C_WEIGHT]
-                    if w_c > 0.0:
-                        ratio = 1.0
-                        if short:  # a shortfall: (supply / demand) ** eta
-                            ratio = have / demand
-                            eta = sp[i, s, ETA]
-                            if eta != 1.0:
-                                ratio = ratio**eta
-                        eff += w_c * ratio
-                        weights += w_c
-                e_s = eff / weights if (mech[M_MATERIEL] and weights > 0.0) else 1.0
-                state[SUPPLY_A + s] = e_s
+                f_s = troops[s]
+                e_s = 1.0
+                if on_materiel:
+                    eff, weights = 0.0, 0.0
+                    eta = sp[i, s, ETA]
+                    for c in range(N_CLASSES):
+                        demand = cp[i, s, c, C_USE] * f_s * 0.001
+                        have = stock[s, c]
+                        short = have < demand
+                        use[s, c] = have if short else demand
+                        w_c = cp[i, s, c, C_WEIGHT]
+                        if w_c > 0.0:
+                            ratio = 1.0
+                            if short:  # a shortfall: (supply / demand) ** eta
+                                ratio = have / demand
+                                if eta != 1.0:
+                                    ratio = ratio**eta
+                            eff += w_c * ratio
+                            weights += w_c
+                    if weights > 0.0:
+                        e_s = eff / weights
+                supply[s] = e_s
                 power[s] = sp[i, s, QUALITY] * f_s * e_s
-            if mech[M_SHOCKS]:  # 13. exogenous shocks
+            if on_shocks:  # 13. exogenous shocks
                 for k in range(n_shocks):
-                    side = int(shocks[k, 0])
                     if shock_left[k] > 0:
-                        power[side] *= 1.0 + shocks[k, 2]
+                        power[int(shocks[k, 0])] *= 1.0 + shocks[k, 2]
                         shock_left[k] -= 1
-                    elif rng.random() < shocks[k, 1]:
+                    elif shock_wait[k] < 1.0:  # the shock strikes
                         shock_left[k] = int(shocks[k, 3])
+                        shock_wait[k] = _waiting(rng.random(), shock_log_q[k])
+                    else:
+                        shock_wait[k] -= 1.0
             # 3. engagement and front (U3-U4; Tullock contest)
             p = _contest(power[0], power[1], gp[i, G_NU])
             won = 1.0 if rng.random() < p else 0.0
@@ -300,67 +421,80 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 if not math.isnan(ab[2 * q]):
                     ab[2 * q] += won
                     ab[2 * q + 1] += 1.0 - won
-            state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
-            state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
-            x_prev = state[X]
+            x_prev = x
             shift = gp[i, G_KAPPA] * (2.0 * won - 1.0)
             if gp[i, G_NOISE] > 0.0:
                 shift += gp[i, G_NOISE] * rng.standard_normal()
-            state[X] = min(max(x_prev + shift, 0.0), 1.0)
-            dx = state[X] - x_prev
-            # 4. attrition (U5; stochastic Lanchester)
+            x = min(max(x_prev + shift, 0.0), 1.0)
+            dx = x - x_prev
+            # 4. attrition (U5; stochastic Lanchester): Poisson losses, or for a mean above
+            # POISSON_EXACT_BELOW the rounded normal with its mean and variance
             for s in range(2):
                 mean = sp[i, 1 - s, LETHALITY] * power[1 - s]
-                losses[s] = min(_poisson(rng, mean), state[TROOPS_A + s])
+                loss = 0.0
+                if mean >= POISSON_EXACT_BELOW:
+                    z = rng.standard_normal()
+                    loss = max(math.floor(mean + math.sqrt(mean) * z + 0.5), 0.0)
+                elif mean > 0.0:
+                    loss = float(rng.poisson(mean))
+                losses[s] = min(loss, troops[s])
+            # ---- end of combat ----
             # 5. recruitment pipeline
             for s in range(2):
-                lag = lags[s]
                 arriving = 0.0
-                recruits = 0.0
-                if mech[M_RECRUIT]:
+                if on_recruit:
+                    lag = lags[s]
                     recruits = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
-                    if lag == 0:
-                        arriving = recruits
-                    else:  # a ring of the last `lag` steps' recruits: in at t, out at t + lag
-                        slot = t % lag
-                        arriving = ring[s, slot]
-                        ring[s, slot] = recruits
-                state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
-                state[CAS_A + s] += losses[s]
+                    arriving = recruits
+                    if lag > 0:  # a ring of the last `lag` steps' recruits: in at t, out at t + lag
+                        k = ring_slot[s]
+                        arriving = ring[s, k]
+                        ring[s, k] = recruits
+                        ring_slot[s] = k + 1 if k + 1 < lag else 0
+                troops[s] = max(troops[s] - losses[s] + arriving, 0.0)
+                cas[s] += losses[s]
             # 7-8. patrons: support, red lines, aid
             aid_money[0] = 0.0
             aid_money[1] = 0.0
             crossing = False
-            if mech[M_PATRONS]:
+            if on_patrons:
                 mean_support = 0.0
                 for j in range(n_pat):
-                    mean_support += state[SUPPORT0 + j] / n_pat
+                    mean_support += support[j] / n_pat
                 for j in range(n_pat):
                     client = clients[j]
-                    sup = state[SUPPORT0 + j]
+                    sup = support[j]
                     lost = -dx if client == 0 else dx  # ground the client lost this step
                     sup += pp[i, j, P_DRIFT] - pp[i, j, P_FUTILITY] * max(lost, 0.0)
                     sup += pp[i, j, P_COHESION] * (mean_support - sup)
                     if pp[i, j, P_NOISE] > 0.0:
                         sup += pp[i, j, P_NOISE] * rng.standard_normal()
                     for k in range(n_events[j]):
-                        at, prob, jump = events[j, k, 0], events[j, k, 1], events[j, k, 2]
-                        if (at >= 0 and t == int(at)) or (prob > 0 and rng.random() < prob):
-                            sup += jump
+                        at = events[j, k, 0]
+                        fired = at >= 0 and t == int(at)
+                        if not fired and events[j, k, 1] > 0:  # a random event's trial
+                            if event_wait[j, k] < 1.0:
+                                fired = True
+                                event_wait[j, k] = _waiting(rng.random(), event_log_q[j, k])
+                            else:
+                                event_wait[j, k] -= 1.0
+                        if fired:
+                            sup += events[j, k, 2]
                     rate = _sigmoid((sup - pp[i, j, P_MID]) * pp[i, j, P_STEEP])  # 1 / steepness
                     cum[j] += rate
                     if pp[i, j, P_FATIGUE] > 0.0:  # d log(1 + C_j), C_j = weeks of full aid
-                        log_cum = math.log1p(cum[j])
+                        log_cum = math.log(1.0 + cum[j])  # C_j >= 0: log1p's precision unneeded
                         sup -= pp[i, j, P_FATIGUE] * (log_cum - log_cum_prev[j])
                         log_cum_prev[j] = log_cum
-                    state[SUPPORT0 + j] = min(max(sup, 0.0), 1.0)
+                    sup = min(max(sup, 0.0), 1.0)
+                    support[j] = sup
                     for c in range(N_CLASSES):
                         full = pcp[i, j, c, PC_AID]
                         if full <= 0.0:
                             continue
                         line = pcp[i, j, c, PC_THRESHOLD]
-                        if mech[M_RED_LINES] and line >= 0.0:
-                            if state[SUPPORT0 + j] < line + pcp[i, j, c, PC_DETERRENCE] * signals:
+                        if on_red_lines and line >= 0.0:
+                            if sup < line + pcp[i, j, c, PC_DETERRENCE] * signals:
                                 continue
                             if not crossed[j, c]:
                                 crossed[j, c] = True
@@ -369,81 +503,84 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         pstock[j, c] -= sent
                         stock[client, c] += sent
                     aid_money[client] += pp[i, j, P_MONEY] * rate
-            # 6. materiel use and production (U6)
             for s in range(2):
-                feed = side_input if s == target else 1.0
+                # 6. materiel use and production (U6)
                 for c in range(N_CLASSES):
-                    stock[s, c] -= use[s, c]
-                    if mech[M_PRODUCTION]:
+                    if on_materiel:
+                        stock[s, c] -= use[s, c]
+                    if on_production:
                         kap[s, c] += (cp[i, s, c, C_CAP] - kap[s, c]) * cp[i, s, c, C_RAMP]
-                        stock[s, c] += kap[s, c] * feed
-                state[ART_A + s] = stock[s, ARTILLERY]
-            # 11. economy
-            if mech[M_ECONOMY]:
-                for s in range(2):
-                    revenue = r_index if s == target else 1.0
-                    deficit = sp[i, s, DEFICIT] + sp[i, s, REV_RISK] * (1.0 - revenue)
-                    deficit -= aid_money[s]
-                    state[BUF_A + s] -= deficit * PER_WEEK
+                        stock[s, c] += kap[s, c] * output[s]
+                # 11. economy: the deficit drains the buffer, then is monetised
+                if on_economy:
+                    buf[s] -= (deficit0[s] - aid_money[s]) * PER_WEEK
                     monetised = 0.0
-                    if state[BUF_A + s] < 0.0:
-                        monetised = -state[BUF_A + s] * 52.0
-                        state[BUF_A + s] = 0.0
-                    imports = 1.0 / m_index - 1.0 if (s == target and m_index > 0.0) else 0.0
-                    settle = sp[i, s, INFL_BASE] + sp[i, s, IMP_PASS] * imports
-                    settle += sp[i, s, MON_PASS] * monetised
-                    state[INFL_A + s] += (settle - state[INFL_A + s]) * sp[i, s, INERTIA]
-            # 12. domestic stability
-            if mech[M_STABILITY]:
-                for s in range(2):
-                    st = state[STAB_A + s]
+                    if buf[s] < 0.0:
+                        monetised = -buf[s] * 52.0
+                        buf[s] = 0.0
+                    settle = settle0[s] + sp[i, s, MON_PASS] * monetised
+                    infl[s] += (settle - infl[s]) * sp[i, s, INERTIA]
+                # 12. domestic stability
+                if on_stability:
+                    st = stab[s]
                     st += sp[i, s, ST_RECOVERY] * (1.0 - st)
                     st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] * inv_troops0[s]
-                    gap = state[INFL_A + s] - sp[i, s, INFL_TARGET]
+                    gap = infl[s] - sp[i, s, INFL_TARGET]
                     st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) * PER_WEEK
                     lost = -dx if s == 0 else dx
                     st -= sp[i, s, ST_TERRITORY] * 100.0 * max(lost, 0.0)
-                    if mech[M_RECRUIT]:
+                    if on_recruit:
                         st -= sp[i, s, MOB_COST] * sp[i, s, MOBILISATION] / 1e5
-                    state[STAB_A + s] = min(max(st, 0.0), 1.0)
+                    stab[s] = min(max(st, 0.0), 1.0)
             # 8-9. deterrent signals and the escalation ladder (section 7.2)
             catastrophe = False
-            if mech[M_ESCALATION]:
-                if rng.random() < gp[i, G_SIGNAL]:
+            if on_escalation:
+                if signal_wait < 1.0:  # a deterrent signal
                     signals += 1.0
+                    signal_wait = _waiting(rng.random(), signal_log_q)
+                else:
+                    signal_wait -= 1.0
+                moved = False
                 if crossing and rng.random() < gp[i, G_CLIMB]:
-                    state[RUNG_] += 1.0
-                elif state[RUNG_] > 0 and rng.random() < gp[i, G_DESCEND]:
-                    state[RUNG_] -= 1.0
-                if state[RUNG_] >= rungs:
+                    rung += 1.0
+                    moved = True
+                elif rung > 0:  # a trial to come down a rung
+                    if descend_wait < 1.0:
+                        rung -= 1.0
+                        moved = True
+                        descend_wait = _waiting(rng.random(), descend_log_q)
+                    else:
+                        descend_wait -= 1.0
+                if moved:
+                    hazard_rung = gp[i, G_HAZARD] * math.exp(gp[i, G_RUNG] * rung)
+                if rung >= rungs:
                     catastrophe = True
                 elif gp[i, G_HAZARD] > 0.0:
-                    held = state[X] if esc_side == 0 else 1.0 - state[X]
+                    held = x if esc_side == 0 else 1.0 - x
                     desperation = max(held0 - held, 0.0)  # ground the escalating side lost
-                    hazard = gp[i, G_HAZARD] * math.exp(
-                        gp[i, G_RUNG] * state[RUNG_] + gp[i, G_DESP] * desperation
-                    )
-                    catastrophe = rng.random() < -math.expm1(-hazard)  # 1 - exp(-hazard)
+                    hazard = hazard_rung
+                    if desperation > 0.0:
+                        hazard = gp[i, G_HAZARD] * math.exp(
+                            gp[i, G_RUNG] * rung + gp[i, G_DESP] * desperation
+                        )
+                    cum_hazard += hazard
+                    catastrophe = cum_hazard >= threshold
             t += 1
             # terminal events
             if catastrophe:
                 outcome = _kernel.ESCALATION
-            elif state[X] >= 1.0 - EDGE:
+            elif x >= 1.0 - EDGE:
                 outcome, side_won = _kernel.DECISIVE, 0
-            elif state[X] <= EDGE:
+            elif x <= EDGE:
                 outcome, side_won = _kernel.DECISIVE, 1
             else:
                 for s in range(2):
-                    if state[TROOPS_A + s] <= breakpoint * troops0[s]:
+                    if troops[s] <= breakpoint * troops0[s]:
                         outcome, side_won = _kernel.DECISIVE, 1 - s
                         break
-                    if mech[M_STABILITY] and state[STAB_A + s] < sp[i, s, ST_THRESHOLD]:
+                    if on_stability and stab[s] < sp[i, s, ST_THRESHOLD]:
                         outcome, side_won = _kernel.COLLAPSE, 1 - s
                         break
-            if t % stride == 0:
-                _trace(trace, i, t // stride, state, band_idx)
-            if outcome != _kernel.ONGOING:
-                break
         end_step[i] = t
         _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
         event[i] = outcome
@@ -455,21 +592,17 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         else:
             _kernel.pay_status_quo(payoff, i, t, u_sq, delta)
         while c_next < n_ckpt:
-            for f in range(feat_idx.shape[0]):
+            for f in range(n_feat):
                 features[i, c_next, f] = state[feat_idx[f]]
             _kernel.mark_checkpoint(accrued, alive, payoff, i, c_next, 0)
             c_next += 1
-        for b in range(t // stride + 1, n_bands):  # the war is over: its state stays
-            _trace(trace, i, b, state, band_idx)
+        for b in range(band, n_bands):  # the war is over: its state stays
+            for v in range(n_banded):
+                trace[b, v, ii] = state[band_idx[v]]
         for v in range(var_idx.shape[0]):
             final[i, v] = state[var_idx[v]]
-    _kernel.histogram_trace(trace, n, band_hist, band_sum, band_lo, band_hi)
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _trace(trace, i, b, state, var_idx):  # type: ignore[no-untyped-def]
-    for v in range(var_idx.shape[0]):
-        trace[i, b, v] = state[var_idx[v]]
+        if ii == chunk - 1 or i == n - 1:  # count a full buffer of paths into the bands
+            _kernel.histogram_chunk(trace, ii + 1, band_hist, band_sum, band_lo, band_hi)
 
 
 class Attrition(Engine):
@@ -652,9 +785,7 @@ class Attrition(Engine):
     @staticmethod
     def _trace_buffer(out: dict[str, Any], n_bands: int, n_vars: int) -> NDArray[np.float32]:
         """The calling thread's buffer of banded values, reused from block to block."""
-        from detente.engines.runner import BLOCK_SIZE
-
-        shape = (BLOCK_SIZE, n_bands, n_vars)
+        shape = (n_bands, n_vars, TRACE_PATHS + TRACE_PAD)
         scratch = out.get("scratch", {})
         buffer: NDArray[np.float32] | None = scratch.get("trace")
         if buffer is None or buffer.shape != shape:
@@ -725,5 +856,5 @@ class Attrition(Engine):
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"],
-            self._trace_buffer(out, len(plan.band_steps), len(banded))[:n], lo, hi,
+            self._trace_buffer(out, len(plan.band_steps), len(banded)), lo, hi,
         )  # fmt: skip
