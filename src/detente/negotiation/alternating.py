@@ -123,7 +123,7 @@ DEFAULT_EXPONENTS: dict[str, float] = {
 OUTSIDE_OPTION_SPAN = 5.0
 """``e = e0 * SPAN ** (-a)``: advantage 1 gives Boulware's 0.2, -1 Conceder's 5 (e0 = 1)."""
 
-CHUNK = 4096
+CHUNK = 1024
 """Negotiations per task when several threads share the work (results do not depend on it)."""
 
 _TIT_FOR_TAT = 3
