@@ -139,40 +139,107 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Write the HTML report, figures and Parquet here.")
     ] = None,
+    analysis_paths: Annotated[
+        int | None,
+        typer.Option(
+            "--analysis-paths",
+            min=1,
+            help="Paths of the window and negotiation analyses: the first ones of the war "
+            "[default: min(paths, 4096)].",
+        ),
+    ] = None,
     set_: SetOpt = None,
     seed: Seed = 0,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """The main job: simulate the war, find the settlement window, negotiate, summarise.
+    """The main job: simulate the war, find the settlement window, negotiate, test the claims.
 
-    For now it simulates the war; the window, the negotiation, claims and the report join as their layers land.
+    Prints the answer in plain words (is there a window, when, on what terms, will talks succeed, how the war ends, which claims hold), then compact tables. --compare runs every variant of the scenario; --out DIR writes the HTML report, its figures and the results as Parquet.
     """  # noqa: E501 - one paragraph, so the help renders it as one
+    if compare and variant is not None:
+        sys.stderr.write("detente run: give --variant or --compare, not both\n")
+        raise typer.Exit(EXIT_BAD_INPUT)
     sc = _load(scenario, variant, set_, as_json)
+    names: list[str | None] = [variant]
     if compare:
-        _not_yet("run --compare", "the end-to-end run (issue 7)")
+        names = [None, *sc.variants]
+    scenarios_ = [sc] + [_load(scenario, name, set_, as_json) for name in names[1:]]
     if out_dir is not None:
-        _not_yet("run --out", "the report (issue 7)")
+        from detente.report.html import check_target
+
+        problem = check_target(out_dir)
+        if problem:
+            sys.stderr.write(f"{out_dir}: {problem}\n")
+            raise typer.Exit(EXIT_BAD_INPUT)
     from detente.engines import EngineError
     from detente.simulation import simulate
 
+    results = []
     try:
-        with _progress(quiet, f"simulating {sc.name}") as advance:
-            result = simulate(sc, paths=paths, seed=seed, horizon=horizon, progress=advance)
+        with _stages(quiet) as show:
+            for one in scenarios_:
+                name = f"{one.name}" + (f" ({one.variant})" if one.variant else "")
+                results.append(
+                    simulate(
+                        one, paths=paths, seed=seed, horizon=horizon,
+                        analysis_paths=analysis_paths, progress=show.blocks,
+                        stage=show.labelled(name),
+                    )
+                )  # fmt: skip
+            docs = [r.summary() for r in results]
+            if out_dir is not None:
+                from detente.report.html import write_report
+
+                show.stage(f"writing the report to {out_dir}")
+                write_report(results, out_dir)
     except EngineError as error:
         err.print(f"detente run: {error}", markup=False)
         raise typer.Exit(EXIT_INTERNAL) from None
     if as_json:
-        _emit_json(result.summary())
-        return
-    from detente.report.terminal import print_run_summary
+        document = docs[0] if not compare else {**docs[0], "compare": docs}
+        _emit_json(document)
+    else:
+        from detente.report.terminal import print_compare_summary, print_run_summary
 
-    print_run_summary(out, result)
-    _note(
-        quiet,
-        "The settlement window and the negotiation are not computed yet "
-        "(they arrive with the bargaining and negotiation layers).",
-    )
+        if compare:
+            print_compare_summary(out, docs)
+        else:
+            print_run_summary(out, docs[0])
+    if out_dir is not None:
+        _note(quiet, f"report: {out_dir / 'report.html'} (figures, Parquet results beside it)")
+    elif not as_json:
+        _note(quiet, "every number: --json; figures, assumption ledger and Parquet: --out DIR")
+
+
+class _Stages:
+    """What a running job shows on stderr: its stage, and blocks done while simulating."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self.bar, self.task = bar, task
+
+    def stage(self, label: str) -> None:
+        self.bar.update(self.task, description=label, completed=0, total=None)
+
+    def blocks(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def labelled(self, name: str) -> Callable[[str], None]:
+        return lambda label: self.stage(f"{name}: {label}")
+
+
+@contextlib.contextmanager
+def _stages(quiet: bool) -> Iterator[_Stages]:
+    """A progress bar with a stage label on stderr, only in a terminal and when not --quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    )  # fmt: skip
+    task = bar.add_task("starting", total=None)
+    with bar:
+        yield _Stages(bar, task)
 
 
 @contextlib.contextmanager
@@ -246,15 +313,56 @@ def negotiate(
 @app.command()
 def claims(
     scenario: ScenarioArg = None,
-    variant: VariantOpt = None,
+    variant: Annotated[
+        str | None,
+        typer.Option("--variant", help="Evaluate under this variant only [default: every one]."),
+    ] = None,
+    paths: Annotated[int, typer.Option("--paths", min=1, help="Monte Carlo paths.")] = 20_000,
     set_: SetOpt = None,
     seed: Seed = 0,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """Evaluate the scenario's claims against the model."""
-    _load(scenario, variant, set_, as_json)
-    _not_yet("claims", "the end-to-end run (issue 7)")
+    """Evaluate the scenario's claims against the model, under the scenario and each variant.
+
+    Each claim holds, fails, is uncertain (within 2 Monte Carlo standard errors of flipping) or is not evaluated (a metric this run does not compute), with the estimate behind it and its source.
+    """  # noqa: E501 - one paragraph, so the help renders it as one
+    sc = _load(scenario, variant, set_, as_json)
+    names: list[str | None] = [variant] if variant is not None else [None, *sc.variants]
+    scenarios_ = [sc] + [_load(scenario, name, set_, as_json) for name in names[1:]]
+    from detente.engines import EngineError
+    from detente.simulation import simulate
+
+    found: list[dict[str, Any]] = []
+    try:
+        with _stages(quiet) as show:
+            for one in scenarios_:
+                name = f"{one.name}" + (f" ({one.variant})" if one.variant else "")
+                result = simulate(
+                    one, paths=paths, seed=seed, progress=show.blocks,
+                    stage=show.labelled(name),
+                )  # fmt: skip
+                found += result.claims or []
+    except EngineError as error:
+        err.print(f"detente claims: {error}", markup=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    labels = [name or "baseline" for name in names]
+    if as_json:
+        _emit_json(
+            {
+                "scenario": sc.name, "source": sc.source, "seed": seed, "paths": paths,
+                "variants": labels, "claims": found,
+            }
+        )  # fmt: skip
+        return
+    from detente.report.terminal import claims_table
+
+    if not sc.claims:
+        out.print(f"{sc.name} has no claims to evaluate.", markup=False)
+        return
+    for label in labels:
+        rows = [c for c in found if (c["variant"] or "baseline") == label]
+        out.print(claims_table(rows, title=f"Claims of {sc.name}, {label} ({paths:,} paths)"))
 
 
 @app.command()
@@ -306,8 +414,18 @@ def report(
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """(Re)build the HTML report from saved results."""
-    _not_yet("report", "the report (issue 7)")
+    """(Re)build the HTML report and its figures from the results saved by run --out (no simulation)."""  # noqa: E501
+    from detente.report.html import ReportError, rebuild_report
+
+    try:
+        target = rebuild_report(results_dir)
+    except ReportError as error:
+        sys.stderr.write(f"{results_dir}: {error}\n")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if as_json:
+        _emit_json({"report": str(target)})
+    else:
+        _note(quiet, f"report: {target}")
 
 
 @app.command()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from detente.report import text
 from detente.results import Result
 
 
@@ -21,94 +23,224 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
-def _count(n: float, unit: str) -> str:
-    return f"{n:g} {unit}" + ("" if n == 1 else "s")
+STATUS_STYLE = {"holds": "green", "fails": "red", "uncertain": "yellow", "not evaluated": "dim"}
+"""Colour of a claim's status in the terminal."""
+
+MAX_WINDOW_ROWS = 9
+"""Checkpoints shown in the terminal's window table (evenly spread; all are in --json)."""
 
 
-def _label(result: Result, party: str) -> str:
-    found = result.war.scenario.parties.get(party)
-    return (found.label if found is not None else None) or party
+def _compact(title: str) -> Table:
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                 padding=(0, 1), title_style="bold")  # fmt: skip
 
 
-def headline(result: Result) -> str:
-    """A few plain sentences on how the war ends by the horizon."""
-    shares = result.outcome_shares()
-    unit = result.meta.get("time_unit", "step")
-    horizon = _count(result.meta["horizon"], unit)
-    wins = [f"{_label(result, side)} on {_pct(v)}" for side, v in shares["decisive"].items()]
-    text = (
-        f"After {horizon} the war is still going on {_pct(shares['ongoing'])} of paths. "
-        f"Decisive victory: {', '.join(wins)}."
+def _header(doc: dict[str, Any]) -> str:
+    variant = f", variant {doc['variant']}" if doc.get("variant") else ""
+    analysed = doc.get("analysis_paths")
+    note = f"; window and talks on the first {analysed:,}" if analysed else ""
+    return (
+        f"{doc['scenario']}{variant} -- {doc['engine']} engine, {doc['paths']:,} paths, "
+        f"seed {doc['seed']}{note}"
     )
-    collapses = [
-        f"{_label(result, side)} {_pct(v)}" for side, v in shares["collapse"].items() if v > 0
-    ]
-    if collapses:
-        text += f" Collapse: {', '.join(collapses)}."
-    if shares["escalation"] > 0:
-        text += f" Catastrophic escalation: {_pct(shares['escalation'])}."
-    if shares["ongoing"] < 1:
-        duration = result.duration_stats()
-        median = _count(duration["p50"], unit)
-        text += (
-            f" Median duration {median} (90% of paths: {duration['p05']:g} to {duration['p95']:g})."
-        )
-    return text
 
 
-def print_run_summary(console: Console, result: Result) -> None:
-    """Print the run's answer and its tables (fits 100 columns)."""
-    meta = result.meta
-    variant = f", variant {meta['variant']}" if meta.get("variant") else ""
-    console.print(
-        f"[bold]{meta['scenario']}[/bold]{variant} -- {result.war.engine} engine, "
-        f"{result.paths:,} paths, seed {meta['seed']}",
-    )
-    console.print(headline(result), markup=False)
-    se = result.outcome_shares()["max_se"]  # binomial s.e. of the least certain share
-    table = Table(
-        title="Outcomes at the horizon",
-        caption=f"Monte Carlo s.e. <= {100 * se:.2f} points",
-        title_justify="left",
-        caption_justify="left",
-    )
+def outcomes_table(doc: dict[str, Any]) -> Table:
+    """Outcome shares at the horizon."""
+    shares = doc["outcomes"]
+    table = _compact("Outcomes at the horizon")
+    table.caption = f"s.e. <= {100 * shares['max_se']:.2f} pts"
+    table.caption_justify = "left"
     for column in ("outcome", "party", "share"):
         table.add_column(column, justify="right" if column == "share" else "left")
-    shares = result.outcome_shares()
-    rows = [("decisive", party, v) for party, v in shares["decisive"].items()]
-    rows += [("collapse", party, v) for party, v in shares["collapse"].items() if v > 0]
+    rows = [("decisive", p, v) for p, v in shares["decisive"].items()]
+    rows += [("collapse", p, v) for p, v in shares["collapse"].items() if v > 0]
     if shares["escalation"] > 0:
         rows.append(("escalation", "", shares["escalation"]))
     rows.append(("ongoing", "", shares["ongoing"]))
     for outcome, party, share in rows:
-        table.add_row(outcome, party, _pct(share))
-    console.print(table)
-    payoffs = Table(title="Value of fighting on (stake units; mean ± s.e.)", title_justify="left")
-    for column in ("party", "mean", "p05", "p50", "p95"):
-        payoffs.add_column(column, justify="left" if column == "party" else "right")
-    for party, s in result.payoff_stats().items():
-        payoffs.add_row(
-            party,
-            f"{s['mean']:.3f} ± {s['se']:.3f}",
-            f"{s['p05']:.3f}",
-            f"{s['p50']:.3f}",
-            f"{s['p95']:.3f}",
+        table.add_row(outcome, party, text.pct(share))
+    return table
+
+
+def window_table(doc: dict[str, Any]) -> Table | None:
+    """The window at a few checkpoints: share open, slack, why closed."""
+    w = doc.get("window")
+    if not w:
+        return None
+    steps = w["checkpoints"]
+    picks = sorted({round(i * (len(steps) - 1) / (MAX_WINDOW_ROWS - 1))
+                    for i in range(MAX_WINDOW_ROWS)}) if len(steps) > MAX_WINDOW_ROWS \
+        else list(range(len(steps)))  # fmt: skip
+    table = _compact("Window over time (paths at war)")
+    for column in ("step", "open", "slack p50", "optimism", "stalemate"):
+        table.add_column(column, justify="right")
+    stalemate = (w.get("ripeness") or {}).get("hurting_stalemate")
+    for c in picks:
+        alive = w["p_alive"][c]
+        slack = w["slack"]["p50"][c]
+        table.add_row(
+            str(steps[c]),
+            text.pct(w["p_open"][c] / alive if alive else 0.0),
+            "" if slack is None else f"{slack:.3f}",
+            text.pct(w["why_closed"]["optimism"][c]),
+            "" if stalemate is None else text.pct(stalemate[c]),
         )
-    console.print(payoffs)
-    finals = result.final_stats()
-    if finals:
-        state = Table(title="State at the horizon", title_justify="left")
-        for column in ("variable", "mean", "p05", "p50", "p95"):
-            state.add_column(column, justify="left" if column == "variable" else "right")
-        for name, stats in finals.items():
-            entries = (
-                [(name, stats)]
-                if "mean" in stats
-                else [(f"{name}.{party}", s) for party, s in stats.items()]
-            )
-            for label, s in entries:
-                state.add_row(label, *(_num(s[k]) for k in ("mean", "p05", "p50", "p95")))
-        console.print(state)
+    table.caption = "optimism: closed only by diverging expectations"
+    table.caption_justify = "left"
+    return table
+
+
+def terms_table(doc: dict[str, Any]) -> Table | None:
+    """Per issue: the window's extent, the Nash point, what deals agree on."""
+    w = doc.get("window")
+    if not w or w.get("now") is None:
+        return None
+    agreed = ((doc.get("negotiation") or {}).get("agreement") or {}).get("terms") or {}
+    table = _compact(f"Terms at step {w['now']}")
+    for column in ("issue", "window (range)", "Nash point", "deals agree on"):
+        table.add_column(column)
+    for issue, bounds in w["zopa"]["bounds"].items():
+        nash = w["solutions"].get("nash", {}).get(issue)
+        table.add_row(issue, " to ".join(text.value(b) for b in bounds), text.value(nash),
+                      _agreed(agreed.get(issue)))  # fmt: skip
+    return table
+
+
+def _agreed(found: Any) -> str:
+    if not isinstance(found, dict) or not found:
+        return ""
+    if "mean" in found:
+        return text.value(found["mean"]) + " (mean)"
+    shares = {k: v for k, v in found.items() if isinstance(v, int | float)}
+    if not shares:
+        return ""
+    level = max(shares, key=lambda k: shares[k])
+    return f"{level} ({text.pct(shares[level])})"
+
+
+def claims_table(claims: list[dict[str, Any]], title: str = "Claims") -> Table:
+    """Each claim: its status, the estimate behind it and its source."""
+    table = _compact(title)
+    table.expand = True
+    table.add_column("claim", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("estimate ± s.e.", ratio=3)
+    table.add_column("source", ratio=1)
+    for c in claims:
+        detail = text.claim_value(c) if c["status"] != "not evaluated" else (c.get("why") or "")
+        if c["status"] == "uncertain":
+            detail += f" (leans {c['leans']})"
+        table.add_row(c["id"], f"[{STATUS_STYLE[c['status']]}]{c['status']}[/]", detail,
+                      c.get("source") or "")  # fmt: skip
+    return table
+
+
+def print_run_summary(console: Console, result: Result | dict[str, Any]) -> None:
+    """Print the run's answer in plain words, then compact tables (fits 100 columns)."""
+    doc = result.summary() if isinstance(result, Result) else result
+    console.print(_header(doc), markup=False, highlight=False)
+    for sentence in text.answer(doc):
+        console.print(sentence, markup=False, highlight=False)
+    side = [t for t in (outcomes_table(doc), window_table(doc)) if t is not None]
+    grid = Table.grid(padding=(0, 4))
+    for _ in side:
+        grid.add_column()
+    grid.add_row(*side)
+    console.print(grid)
+    terms = terms_table(doc)
+    if terms is not None:
+        console.print(terms)
+    if doc.get("claims"):
+        console.print(claims_table(doc["claims"]))
+
+
+def print_compare_summary(console: Console, docs: list[dict[str, Any]]) -> None:
+    """Variants side by side: key numbers, then each claim's status per variant."""
+    first = docs[0]
+    console.print(
+        f"{first['scenario']} -- {len(docs)} variants compared, {first['paths']:,} paths each, "
+        f"seed {first['seed']}",
+        markup=False, highlight=False,
+    )  # fmt: skip
+    names = [variant_name(d) for d in docs]
+    table = _compact("Key numbers by variant")
+    table.add_column("")
+    for name in names:
+        table.add_column(name, justify="right", overflow="fold")
+    for row_label, get in key_numbers(first):
+        table.add_row(row_label, *(get(d) for d in docs))
+    console.print(table)
+    ids = [c["id"] for c in first.get("claims") or []]
+    if ids:
+        claims = _compact("Claims by variant")
+        claims.add_column("claim")
+        for name in names:
+            claims.add_column(name, overflow="fold")
+        for k, claim_id in enumerate(ids):
+            cells = []
+            for d in docs:
+                c = (d.get("claims") or [])[k]
+                style = STATUS_STYLE[c["status"]]
+                cells.append(f"[{style}]{c['status']}[/]")
+            claims.add_row(claim_id, *cells)
+        console.print(claims)
+
+
+def variant_name(doc: dict[str, Any]) -> str:
+    """A run's variant, or ``baseline``."""
+    return str(doc.get("variant") or "baseline")
+
+
+def _share_of(kind: str, side: str) -> Any:
+    def get(d: dict[str, Any]) -> str:
+        return text.pct(d["outcomes"][kind][side])
+
+    return get
+
+
+def key_numbers(first: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Rows of the variant comparison: a label and how to read it off a summary."""
+
+    def window_at_start(d: dict[str, Any]) -> str:
+        w = d.get("window")
+        return text.pct(w["p_open"][0]) if w else "n/a"
+
+    def window_now(d: dict[str, Any]) -> str:
+        w = d.get("window")
+        return "n/a" if not w else ("never" if w.get("now") is None else str(w["now"]))
+
+    def agreement(d: dict[str, Any]) -> str:
+        n = d.get("negotiation")
+        return text.pct(n.get("p_agreement")) if n else "n/a"
+
+    def durability(d: dict[str, Any]) -> str:
+        n = d.get("negotiation") or {}
+        v = n.get("durability")
+        return text.pct(v) if isinstance(v, int | float) else "n/a"
+
+    def nash_of(issue: str) -> Any:
+        def get(d: dict[str, Any]) -> str:
+            w = d.get("window") or {}
+            return text.value(((w.get("solutions") or {}).get("nash") or {}).get(issue))
+
+        return get
+
+    rows: list[tuple[str, Any]] = [
+        ("window open at the start", window_at_start),
+        ("window first open (step)", window_now),
+        ("agreement", agreement),
+        ("deals that hold", durability),
+    ]
+    for kind in ("decisive", "collapse"):
+        for side in first["outcomes"][kind]:
+            rows.append((f"{kind}: {text.label(first, side)}", _share_of(kind, side)))
+    rows.append(("escalation", lambda d: text.pct(d["outcomes"]["escalation"])))
+    rows.append(("still at war at the horizon", lambda d: text.pct(d["outcomes"]["ongoing"])))
+    nash = ((first.get("window") or {}).get("solutions") or {}).get("nash") or {}
+    for issue in list(nash)[:2]:
+        rows.append((f"Nash point: {issue}", nash_of(issue)))
+    return rows
 
 
 def print_window_summary(console: Console, doc: dict[str, Any]) -> None:
