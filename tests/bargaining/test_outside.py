@@ -49,6 +49,36 @@ def test_battles_outside_options_follow_the_front():
         assert np.isnan(value[~live, c]).all()  # no outside option once the war is over
 
 
+FLOW = ["war.holds=share", "war.prior={}", "war.p_win=0.6",
+        "war.front={start: 0.5, step: 0.005}", "time.horizon=200", "time.checkpoint_every=20",
+        "time.discount={A: 0.95, B: 0.95}", "war.cost={A: 0.001, B: 0.002}"]  # fmt: skip
+
+
+def flow_form(front, steps_left, p=0.6, step=0.005, d=0.95, cost=0.001):
+    """A's value of fighting on when each step is worth the ground held (MODELS.md §9.2
+    U10, Powell 2004): with drift mu = step (2p - 1) and no edge in reach,
+    E[sum_s d^s ((1 - d) X_s - c) + d^n X_n] = X + mu d (1 - d^n)/(1 - d) - c (1 - d^n)/(1 - d)."""
+    mu = step * (2 * p - 1)
+    kept = (1 - d**steps_left) / (1 - d)
+    return front + mu * d * kept - cost * kept
+
+
+def test_battles_outside_options_match_the_flow_form():
+    """The front moves 0.005 a step; over 200 steps its s.d. is 0.07 and its drift 0.2,
+    so from 0.5 it stays clear of the edges and the closed form is exact; the value is
+    linear in the front, which the regression represents exactly (error: sampling)."""
+    rec = run_war(dt.load("battles", overrides=FLOW), paths=20_000, seed=1)
+    value = outside_options(rec)
+    for c in (0, 2, 5):
+        live = rec.alive[:, c] == 1
+        front = rec.checkpoint_features[live, c, 0]
+        left = 200 - 20 * c
+        assert np.abs(value[live, c, 0] - flow_form(front, left)).max() < 0.004
+        kept = (1 - 0.95**left) / (1 - 0.95)
+        b = 1 - flow_form(front, left, cost=0) - 0.002 * kept  # u_B = 1 - X, c_B = 0.002
+        assert np.abs(value[live, c, 1] - b).max() < 0.004
+
+
 def test_mutual_optimism_leaves_no_bargaining_range():
     """Each side values war under its own beliefs (Fearon 1995): optimism closes the range."""
     for variant, closed in ((None, False), ("optimism", True)):

@@ -36,3 +36,23 @@ def test_optimism_closes_fearons_window(capsys):
     assert doc["now"] is None and not doc["zopa"]["open"]
     assert doc["p_open"] == [0.0]
     assert doc["why_closed"]["optimism"] == [1.0]  # open if both valued the true war
+
+
+def test_flow_form_range_and_nash_point(capsys):
+    """battles whose front decides the issue: from the front X = 1/2 with n = 200 steps
+    left, r_A = X + mu H - c_A K and 1 - r_B = X + mu H + c_B K, with drift
+    mu = step (2p - 1), K = (1 - d^n)/(1 - d), H = d K (MODELS.md §9.2 U10; the front
+    stays clear of the edges here, so the clip never binds); the Nash split of a pie is
+    the range's midpoint. Tolerance: sampling error of the regression, < 0.002."""
+    args = ["window", "battles", "--json", "--quiet", "--paths", "20000", "--seed", "3",
+            "--set", "war.holds=share", "--set", "war.prior={}", "--set", "war.p_win=0.6",
+            "--set", "war.front={start: 0.5, step: 0.005}", "--set", "time.horizon=200",
+            "--set", "time.checkpoint_every=20", "--set", "time.discount={A: 0.95, B: 0.95}",
+            "--set", "war.cost={A: 0.001, B: 0.002}"]  # fmt: skip
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    d, n, mu = 0.95, 200, 0.005 * (2 * 0.6 - 1)
+    k = (1 - d**n) / (1 - d)
+    low, high = 0.5 + mu * d * k - 0.001 * k, 0.5 + mu * d * k + 0.002 * k
+    assert doc["zopa"]["bounds"]["share"] == pytest.approx([low, high], abs=0.002)
+    assert doc["solutions"]["nash"]["share"] == pytest.approx((low + high) / 2, abs=0.002)

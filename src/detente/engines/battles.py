@@ -35,7 +35,8 @@ from numpy.typing import NDArray
 
 from detente.engines import _kernel
 from detente.engines.base import Engine, Parameter, Plan, Variable
-from detente.scenario.model import BattlesWar, Scenario
+from detente.scenario import utility, values
+from detente.scenario.model import BattlesWar, ContinuousIssue, ContinuousPosition, Scenario
 
 _EPS = 1e-9  # tolerance when counting how many steps reach an edge
 
@@ -51,8 +52,12 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
     params, rng, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
     event, winner, end_step, payoff, final, features, accrued, alive,
     band_hist, band_sum, tail_hist, tail_sum, band_lo, band_hi,
+    holds, base, xs, vs,
 ):  # fmt: skip
     n_ckpt = checkpoints.shape[0]
+    n_parties = payoff.shape[1]
+    acc = np.zeros(n_parties)  # flows so far, when they follow the front
+    disc = np.ones(n_parties)
     for i in range(params.shape[0]):
         p, start, step = params[i, 0], params[i, 1], params[i, 2]
         a_a, b_a, a_b, b_b = params[i, 3], params[i, 4], params[i, 5], params[i, 6]
@@ -68,6 +73,8 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
         t_end = 0
         c = 0
         t = 0
+        acc[:] = 0.0
+        disc[:] = 1.0
         _kernel.record_band(band_hist, 0, 0, front, band_lo, band_hi)
         band_sum[0, 0] += front
         while side < 0 and t < horizon:
@@ -75,8 +82,17 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
                 features[i, c, 0] = front
                 features[i, c, 1] = _belief(a_a, b_a, p)
                 features[i, c, 2] = _belief(a_b, b_b, p)
-                _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
+                if holds:
+                    accrued[i, c, :] = acc
+                    alive[i, c] = 1
+                else:
+                    _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
                 c += 1
+            if holds:  # this step is worth the ground as it is held (Wagner 2000)
+                for j in range(n_parties):
+                    held = base[j] + np.interp(front, xs[j], vs[j])
+                    acc[j] += disc[j] * ((1.0 - delta[i, j]) * held - cost[i, j])
+                    disc[j] *= delta[i, j]
             # One engagement: a Bernoulli(p) win for A moves the front by one step.
             w = 1.0 if rng.random() < p else 0.0
             k += 1 if w > 0.0 else -1
@@ -98,11 +114,18 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
                 band_sum[0, t // stride] += front
         t_end = t
         end_step[i] = t_end
-        _kernel.pay_flows(payoff, i, t_end, cost, u_sq, delta)
+        if holds:
+            payoff[i, :] += acc
+        else:
+            _kernel.pay_flows(payoff, i, t_end, cost, u_sq, delta)
         if side >= 0:
             event[i] = _kernel.DECISIVE
             winner[i] = side
             _kernel.pay_victory(payoff, i, t_end, side, u_win, delta)
+        elif holds:  # at the horizon, the ground as held from then on
+            for j in range(n_parties):
+                held = base[j] + np.interp(front, xs[j], vs[j])
+                payoff[i, j] += disc[j] * held
         else:
             _kernel.pay_status_quo(payoff, i, t_end, u_sq, delta)
         while c < n_ckpt:  # the war is over: its state stays as it ended
@@ -160,10 +183,56 @@ class Battles(Engine):
     ) -> None:
         """Fight every path of the block to absorption or the horizon."""
         lo, hi = np.array([0.0]), np.array([1.0])
+        base, xs, vs = held_ground(scenario)
         _battles_kernel(
             params, rng, inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
             plan.horizon, plan.checkpoints, plan.band_stride,
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"], out["tail_hist"], out["tail_sum"], lo, hi,
+            base is not None,
+            np.zeros(1) if base is None else base,
+            np.zeros((1, 2)) if xs is None else xs,
+            np.zeros((1, 2)) if vs is None else vs,
         )  # fmt: skip
+
+
+def held_ground(
+    scenario: Scenario,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | tuple[None, None, None]:
+    """How each party values the ground held, if the front decides an issue (``holds``).
+
+    Returns each party's utility of the status quo without that issue (``base``), and
+    the issue's weighted value as a piecewise-linear function of the front (breakpoints
+    ``xs`` on [0, 1] -> values ``vs``, one row per party, padded by repeating the last).
+    The front's [0, 1] maps onto the issue's range. Other issues stay at their (mean)
+    status quo.
+    """
+    war = scenario.war
+    assert isinstance(war, BattlesWar)
+    if war.holds is None:
+        return None, None, None
+    issue = scenario.issues[war.holds]
+    assert isinstance(issue, ContinuousIssue)
+    low, high = issue.range
+    rows = []
+    base = []
+    for party in scenario.parties:
+        w = utility.weights(scenario, party)[war.holds]
+        pos = issue.positions.get(party)
+        if w == 0.0 or not isinstance(pos, ContinuousPosition):
+            points = np.array([low, high])
+            v = np.zeros(2)
+        else:
+            inner = [p for p, _ in pos.value.points] if not isinstance(pos.value, str) else []
+            points = np.unique(np.clip([low, high, pos.ideal, *inner], low, high))
+            v = w * utility.continuous_value(issue, pos, points)
+        rows.append(((points - low) / (high - low), v))
+        now = utility.status_quo_utility(scenario, party, {})[0]
+        if issue.status_quo is not None and isinstance(pos, ContinuousPosition):
+            now -= w * float(utility.continuous_value(issue, pos, values.mean(issue.status_quo)))
+        base.append(now)
+    width = max(len(x) for x, _ in rows)
+    xs = np.array([np.pad(x, (0, width - len(x)), mode="edge") for x, _ in rows])
+    vs = np.array([np.pad(v, (0, width - len(v)), mode="edge") for _, v in rows])
+    return np.array(base), xs, vs

@@ -122,6 +122,13 @@ def _war(sc: Scenario, found: Found) -> None:
         _names(found, ("war", "cost"), war.cost, sc.parties, "party")
     if isinstance(war, BattlesWar):
         _names(found, ("war", "prior"), war.prior, sc.parties, "party")
+        if war.holds is not None:
+            held = sc.issues.get(war.holds)
+            if held is None:
+                hint = did_you_mean(war.holds, list(sc.issues))
+                found.append((("war", "holds"), f"unknown issue {war.holds!r}{hint}"))
+            elif not isinstance(held, ContinuousIssue):
+                found.append((("war", "holds"), f"{war.holds!r} is not a continuous issue"))
     if isinstance(war, AttritionWar) and sides is not None:
         _attrition(sc, war, sides, found)
     if isinstance(war, LanchesterWar) and sides is not None:

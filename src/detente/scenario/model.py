@@ -264,6 +264,13 @@ class BattlesWar(TwoSided):
         description="Each party's Beta prior on p_win, updated from outcomes (default: "
         "parties know p_win).",
     )
+    holds: Name | None = Field(
+        default=None,
+        description="A continuous issue the front decides while the war lasts: each step, "
+        "and the horizon, are worth the status quo with this issue where the front stands "
+        "(the front's [0, 1] mapped onto the issue's range). Default: the status quo is "
+        "fixed.",
+    )
 
 
 class LanchesterWar(TwoSided):
