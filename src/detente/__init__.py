@@ -17,7 +17,16 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "simulate", "window"]
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load",
+    "negotiate",
+    "simulate",
+    "window",
+]
 
 
 def __getattr__(name: str) -> object:
@@ -30,6 +39,10 @@ def __getattr__(name: str) -> object:
         from detente.bargaining.window import window
 
         return window
+    if name == "negotiate":
+        from detente.negotiation import negotiate
+
+        return negotiate
     if name == "Result":
         from detente.results import Result
 

@@ -297,7 +297,15 @@ def window(
 def negotiate(
     scenario: ScenarioArg = None,
     protocol: Annotated[
-        str | None, typer.Option("--protocol", help="Negotiation protocol to use.")
+        str | None,
+        typer.Option(
+            "--protocol",
+            help="equilibrium, alternating, mediated or ultimatum (default: the scenario's).",
+        ),
+    ] = None,
+    paths: Annotated[int, typer.Option("--paths", min=1, help="Monte Carlo paths.")] = 20_000,
+    horizon: Annotated[
+        int | None, typer.Option("--horizon", min=1, help="Steps to simulate.")
     ] = None,
     variant: VariantOpt = None,
     set_: SetOpt = None,
@@ -305,9 +313,35 @@ def negotiate(
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
-    """Negotiation only, on the scenario's table."""
-    _load(scenario, variant, set_, as_json)
-    _not_yet("negotiate", "the negotiation layer (issue 6)")
+    """Negotiation only, on the scenario's table: whether talks succeed, when, on what terms.
+
+    Talks are held at the scheduled checkpoints on every path still at war; every party at the table and every veto player must get at least its outside option; patron pressure is applied and the agreement share is also reported without it.
+    """  # noqa: E501 - one paragraph, so the help renders it as one
+    sc = _load(scenario, variant, set_, as_json)
+    from detente.engines import EngineError
+    from detente.negotiation import PROTOCOLS
+    from detente.negotiation import negotiate as talk
+
+    if protocol is not None and protocol not in PROTOCOLS:
+        message = f"unknown protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}"
+        _bad_input(ScenarioError([Problem("--protocol", 1, 1, "", message)]), as_json)
+    try:
+        with _progress(quiet, f"negotiating {sc.name}"):
+            result = talk(sc, protocol=protocol, paths=paths, seed=seed, horizon=horizon)
+    except EngineError as error:
+        err.print(f"detente negotiate: {error}", markup=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    doc = {
+        "scenario": sc.name, "variant": sc.variant, "seed": seed, "paths": paths,
+        **result.summary(),
+    }  # fmt: skip
+    if as_json:
+        _emit_json(doc)
+        return
+    from detente.report.terminal import print_negotiation_summary
+
+    print_negotiation_summary(out, doc)
+    _note(quiet, "Deals are not yet fed back into the war: durability is not computed.")
 
 
 @app.command()

@@ -287,3 +287,54 @@ def _value(v: Any) -> str:
     if v is None:
         return ""
     return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def print_negotiation_summary(console: Console, doc: dict[str, Any]) -> None:
+    """Print the talks: how often and when they succeed, on what terms (fits 100 columns)."""
+    p = doc["p_agreement"]
+    steps = doc["agreement"]["step"]
+    when = (
+        f"; median step {steps['p50']:g} (90% between {steps['p05']:g} and {steps['p95']:g})"
+        if steps["p50"] is not None
+        else ""
+    )
+    console.print(
+        f"[bold]{doc['scenario']}[/bold] -- {doc['protocol']} talks, {doc['paths']:,} paths: "
+        f"a deal on {_pct(p)} of paths (s.e. {100 * doc['p_agreement_se']:.1f} pts){when}.",
+    )
+    table = _compact("Who must agree")
+    for column in ("table", "veto players", "talks at steps"):
+        table.add_column(column)
+    talks = doc["talks_at"]
+    shown = ", ".join(str(s) for s in talks[:8]) + (", ..." if len(talks) > 8 else "")
+    table.add_row(", ".join(doc["table"]), ", ".join(doc["ratify"]) or "none", shown)
+    console.print(table)
+    if doc.get("pressure"):
+        lever = _compact("Patron pressure (aid conditional on accepting a deal the patron backs)")
+        for column in ("client", "patrons", "applied", "deal share with", "without"):
+            lever.add_column(column)
+        with_p = doc["with_pressure"]["p_agreement"]
+        without = doc["without_pressure"]["p_agreement"]
+        for entry in doc["pressure"]:
+            applied = "yes" if entry["applied"] else f"no: {entry['reason']}"
+            lever.add_row(entry["client"], ", ".join(entry["patrons"]), applied,
+                          _pct(with_p), _pct(without))  # fmt: skip
+        console.print(lever)
+    terms = _compact("Terms of the deals (over paths with a deal)")
+    for column in ("issue", "mean or most agreed", "p05", "p50", "p95"):
+        terms.add_column(column, justify="left" if column == "issue" else "right")
+    for issue, found in doc["agreement"]["terms"].items():
+        if "mean" in found:
+            terms.add_row(issue, *(_value(found[k]) for k in ("mean", "p05", "p50", "p95")))
+        else:
+            terms.add_row(issue, _agreed(found), "", "", "")
+    console.print(terms)
+    utility = doc["agreement"]["utility"]
+    if any(v is not None for v in utility.values()):
+        gains = _compact("Deal's mean utility")
+        gains.caption = "stake units"
+        gains.caption_justify = "left"
+        for party in utility:
+            gains.add_column(party, justify="right")
+        gains.add_row(*(_value(v) for v in utility.values()))
+        console.print(gains)
