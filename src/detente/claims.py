@@ -442,8 +442,20 @@ def _estimate(ctx: _Context, per: _PerPath) -> Estimate:
 # --- evaluating expressions -----------------------------------------------------------------
 
 
+_PRECEDENCE = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4,
+               "!=": 4, "+": 5, "-": 5, "*": 6, "/": 6}  # fmt: skip
+
+
+def _precedence(node: Node) -> int:
+    if isinstance(node, Binary):
+        return _PRECEDENCE[node.op]
+    if isinstance(node, Unary):
+        return 3 if node.op == "not" else 7
+    return 8
+
+
 def render(node: Node) -> str:
-    """The expression of a syntax tree, as text (normalised spacing)."""
+    """The expression of a syntax tree, as text (normalised spacing, needed brackets only)."""
     if isinstance(node, Number):
         return f"{node.value:g}"
     if isinstance(node, Call):
@@ -455,11 +467,17 @@ def render(node: Node) -> str:
         return f"{node.metric}({', '.join(parts)})"
     if isinstance(node, Unary):
         inner = render(node.operand)
+        if _precedence(node.operand) < _precedence(node):
+            inner = f"({inner})"
         return f"not {inner}" if node.op == "not" else f"-{inner}"
+    here = _precedence(node)
     left, right = render(node.left), render(node.right)
-    if isinstance(node.left, Binary) and node.op in ("*", "/", "and"):
+    if _precedence(node.left) < here:
         left = f"({left})"
-    if isinstance(node.right, Binary) and node.op in ("-", "*", "/", "and"):
+    # left-associative: a - (b - c) keeps its brackets; so does a < (b < c)
+    if _precedence(node.right) < here or (
+        _precedence(node.right) == here and node.op in ("-", "/", "<", "<=", ">", ">=", "==", "!=")
+    ):
         right = f"({right})"
     return f"{left} {node.op} {right}"
 

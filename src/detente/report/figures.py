@@ -115,7 +115,7 @@ def window_figure(run: RunData) -> Figure | None:
     left.set_title("Is there a settlement window?")
     left.set_xlabel(run.unit)
     left.set_ylabel("share of paths still at war")
-    left.legend(loc="best")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     _band(right, steps, w["slack_p05"], w["slack_p50"], w["slack_p95"], PALETTE[0], "median")
     right.axhline(0, color="black", linewidth=0.8)
     right.set_title("How wide is it? Slack (5-95 % band)")

@@ -26,13 +26,13 @@ def _num(x: float) -> str:
 STATUS_STYLE = {"holds": "green", "fails": "red", "uncertain": "yellow", "not evaluated": "dim"}
 """Colour of a claim's status in the terminal."""
 
-MAX_WINDOW_ROWS = 9
+MAX_WINDOW_ROWS = 8
 """Checkpoints shown in the terminal's window table (evenly spread; all are in --json)."""
 
 
 def _compact(title: str) -> Table:
     return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                 padding=(0, 1), title_style="bold")  # fmt: skip
+                 padding=(0, 1), title_style="bold", show_edge=False)  # fmt: skip
 
 
 def _header(doc: dict[str, Any]) -> str:
