@@ -97,6 +97,7 @@ class Engine(abc.ABC):
 
     name: ClassVar[str]
     fixed_horizon: ClassVar[int | None] = None
+    supports_truce: ClassVar[bool] = False  # can pause for a ceasefire (engines._truce)
 
     @abc.abstractmethod
     def parameters(self, scenario: Scenario) -> list[Parameter]:

@@ -33,7 +33,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from detente.engines import _kernel
+from detente.engines import _kernel, _random, _truce
 from detente.engines.base import Engine, Parameter, Plan, Variable
 from detente.scenario import utility, values
 from detente.scenario.model import BattlesWar, ContinuousIssue, ContinuousPosition, Scenario
@@ -49,16 +49,18 @@ def _belief(alpha, beta, p):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, nogil=True)
 def _battles_kernel(  # type: ignore[no-untyped-def]
-    params, rng, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
+    params, key, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
     event, winner, end_step, payoff, final, features, accrued, alive,
     band_hist, band_sum, tail_hist, tail_sum, band_lo, band_hi,
-    holds, base, xs, vs,
+    holds, base, xs, vs, truce,
 ):  # fmt: skip
     n_ckpt = checkpoints.shape[0]
     n_parties = payoff.shape[1]
     acc = np.zeros(n_parties)  # flows so far, when they follow the front
     disc = np.ones(n_parties)
+    stream = np.zeros(4, np.uint64)
     for i in range(params.shape[0]):
+        _random.seed_path(stream, key, i)
         p, start, step = params[i, 0], params[i, 1], params[i, 2]
         a_a, b_a, a_b, b_b = params[i, 3], params[i, 4], params[i, 5], params[i, 6]
         n_up = math.ceil((1.0 - start) / step - _EPS)
@@ -86,15 +88,25 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
                     accrued[i, c, :] = acc
                     alive[i, c] = 1
                 else:
-                    _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
+                    _truce.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta, truce)
                 c += 1
-            if holds:  # this step is worth the ground as it is held (Wagner 2000)
+            quiet = _truce.paused(truce, i, t)
+            if holds:  # this step is worth the ground as it is held (Wagner 2000), or the deal
                 for j in range(n_parties):
-                    held = base[j] + np.interp(front, xs[j], vs[j])
-                    acc[j] += disc[j] * ((1.0 - delta[i, j]) * held - cost[i, j])
+                    if quiet:
+                        acc[j] += disc[j] * (1.0 - delta[i, j]) * truce[2][i, j]
+                    else:
+                        held = base[j] + np.interp(front, xs[j], vs[j])
+                        acc[j] += disc[j] * ((1.0 - delta[i, j]) * held - cost[i, j])
                     disc[j] *= delta[i, j]
+            if quiet:  # a ceasefire: no engagement this step
+                t += 1
+                if t % stride == 0:
+                    _kernel.record_band(band_hist, 0, t // stride, front, band_lo, band_hi)
+                    band_sum[0, t // stride] += front
+                continue
             # One engagement: a Bernoulli(p) win for A moves the front by one step.
-            w = 1.0 if rng.random() < p else 0.0
+            w = 1.0 if _random.uniform(stream) < p else 0.0
             k += 1 if w > 0.0 else -1
             if not math.isnan(a_a):
                 a_a += w
@@ -117,8 +129,10 @@ def _battles_kernel(  # type: ignore[no-untyped-def]
         if holds:
             payoff[i, :] += acc
         else:
-            _kernel.pay_flows(payoff, i, t_end, cost, u_sq, delta)
-        if side >= 0:
+            _truce.pay_flows(payoff, i, t_end, cost, u_sq, delta, truce)
+        if side < 0 and _truce.paused(truce, i, t_end):
+            _truce.pay_end_of_truce(payoff, i, t_end, delta, truce)
+        elif side >= 0:
             event[i] = _kernel.DECISIVE
             winner[i] = side
             _kernel.pay_victory(payoff, i, t_end, side, u_win, delta)
@@ -142,6 +156,7 @@ class Battles(Engine):
     """Front moved by engagements, absorbing at 0 and 1, with Beta-Bernoulli learning."""
 
     name: ClassVar[str] = "battles"
+    supports_truce: ClassVar[bool] = True
 
     def parameters(self, scenario: Scenario) -> list[Parameter]:
         """``p_win``, ``front.start``, ``front.step``, then each side's prior (NaN: none)."""
@@ -185,7 +200,8 @@ class Battles(Engine):
         lo, hi = np.array([0.0]), np.array([1.0])
         base, xs, vs = held_ground(scenario)
         _battles_kernel(
-            params, rng, inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
+            params, _random.block_key(rng), inputs["cost"], inputs["delta"], inputs["u_sq"],
+            inputs["u_win"],
             plan.horizon, plan.checkpoints, plan.band_stride,
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
@@ -194,6 +210,7 @@ class Battles(Engine):
             np.zeros(1) if base is None else base,
             np.zeros((1, 2)) if xs is None else xs,
             np.zeros((1, 2)) if vs is None else vs,
+            inputs["truce"],
         )  # fmt: skip
 
 

@@ -41,7 +41,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from detente.engines import _kernel
+from detente.engines import _kernel, _random, _truce
 from detente.engines.base import Engine, EngineError, Parameter, Plan, Variable, band_range
 from detente.scenario.model import LanchesterWar, Scenario
 
@@ -95,7 +95,7 @@ def _deterministic_step(a, b, alpha, beta, law, th_a, th_b):  # type: ignore[no-
 
 
 @njit(cache=True, nogil=True)
-def _stochastic_step(a, b, alpha, beta, law, th_a, th_b, rng):  # type: ignore[no-untyped-def]
+def _stochastic_step(a, b, alpha, beta, law, th_a, th_b, stream):  # type: ignore[no-untyped-def]
     """One step of the continuous-time Markov chain, event by event (Gillespie)."""
     left = 1.0
     while True:
@@ -104,11 +104,11 @@ def _stochastic_step(a, b, alpha, beta, law, th_a, th_b, rng):  # type: ignore[n
         total = rate_a + rate_b
         if total <= 0.0:
             return a, b, -1
-        wait = rng.standard_exponential() / total
+        wait = _random.exponential(stream) / total
         if wait >= left:
             return a, b, -1
         left -= wait
-        if rng.random() * total < rate_a:
+        if _random.uniform(stream) * total < rate_a:
             a -= 1.0
             if a <= th_a:
                 return a, b, 0
@@ -134,13 +134,15 @@ def _band(band_hist, band_sum, k, a, b, lo, hi):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, nogil=True)
 def _lanchester_kernel(  # type: ignore[no-untyped-def]
-    params, law, stochastic, breakpoint, rng, cost, delta, u_sq, u_win,
+    params, law, stochastic, breakpoint, key, cost, delta, u_sq, u_win,
     horizon, checkpoints, stride,
     event, winner, end_step, payoff, final, features, accrued, alive,
-    band_hist, band_sum, tail_hist, tail_sum, band_lo, band_hi,
+    band_hist, band_sum, tail_hist, tail_sum, band_lo, band_hi, truce,
 ):  # fmt: skip
     n_ckpt = checkpoints.shape[0]
+    stream = np.zeros(4, np.uint64)
     for i in range(params.shape[0]):
+        _random.seed_path(stream, key, i)
         a, b, alpha, beta = params[i, 0], params[i, 1], params[i, 2], params[i, 3]
         if stochastic:
             a, b = float(round(a)), float(round(b))
@@ -156,18 +158,22 @@ def _lanchester_kernel(  # type: ignore[no-untyped-def]
         while loser < 0 and t < horizon:
             if c < n_ckpt and checkpoints[c] == t:
                 _record(features, i, c, a, b)
-                _kernel.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta)
+                _truce.mark_live_checkpoint(accrued, alive, i, c, t, cost, u_sq, delta, truce)
                 c += 1
-            if stochastic:
-                a, b, loser = _stochastic_step(a, b, alpha, beta, law, th_a, th_b, rng)
+            if _truce.paused(truce, i, t):  # a ceasefire: no losses this step
+                pass
+            elif stochastic:
+                a, b, loser = _stochastic_step(a, b, alpha, beta, law, th_a, th_b, stream)
             else:
                 a, b, loser = _deterministic_step(a, b, alpha, beta, law, th_a, th_b)
             t += 1
             if t % stride == 0:
                 _band(band_hist, band_sum, t // stride, a, b, band_lo, band_hi)
         end_step[i] = t
-        _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
-        if loser >= 0:
+        _truce.pay_flows(payoff, i, t, cost, u_sq, delta, truce)
+        if loser < 0 and _truce.paused(truce, i, t):
+            _truce.pay_end_of_truce(payoff, i, t, delta, truce)
+        elif loser >= 0:
             event[i] = _kernel.DECISIVE
             winner[i] = 1 - loser
             _kernel.pay_victory(payoff, i, t, 1 - loser, u_win, delta)
@@ -187,6 +193,7 @@ class Lanchester(Engine):
     """Square- and linear-law attrition until a side breaks or the horizon."""
 
     name: ClassVar[str] = "lanchester"
+    supports_truce: ClassVar[bool] = True
 
     def _war(self, scenario: Scenario) -> tuple[LanchesterWar, tuple[str, str]]:
         war, sides = scenario.war, scenario.sides()
@@ -235,9 +242,11 @@ class Lanchester(Engine):
         lo, hi = np.zeros(2), np.full(2, top if top > 0 else 1.0)
         _lanchester_kernel(
             params, SQUARE if war.law == "square" else LINEAR, war.stochastic, war.breakpoint,
-            rng, inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
+            _random.block_key(rng), inputs["cost"], inputs["delta"], inputs["u_sq"],
+            inputs["u_win"],
             plan.horizon, plan.checkpoints, plan.band_stride,
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"], out["tail_hist"], out["tail_sum"], lo, hi,
+            inputs["truce"],
         )  # fmt: skip

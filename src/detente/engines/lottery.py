@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from detente.engines import _kernel
+from detente.engines import _kernel, _truce
 from detente.engines.base import Engine, Parameter, Plan, Variable
 from detente.scenario.model import LotteryWar, Scenario
 
@@ -27,14 +27,20 @@ from detente.scenario.model import LotteryWar, Scenario
 @njit(cache=True, nogil=True)
 def _lottery_kernel(  # type: ignore[no-untyped-def]
     p_win, rng, cost, delta, u_sq, u_win, n_checkpoints,
-    event, winner, end_step, payoff, accrued, alive,
+    event, winner, end_step, payoff, accrued, alive, truce,
 ):  # fmt: skip
     for i in range(p_win.shape[0]):
         if n_checkpoints > 0:
             _kernel.mark_live_checkpoint(accrued, alive, i, 0, 0, cost, u_sq, delta)
-        _kernel.pay_flows(payoff, i, 1, cost, u_sq, delta)
         # Fearon 1995: war is a lottery won by A with probability p.
-        side = 0 if rng.random() < p_win[i] else 1
+        won = rng.random() < p_win[i]  # drawn on every path, so streams stay aligned
+        if _truce.paused(truce, i, 0):  # settled before the lottery is fought
+            _truce.pay_flows(payoff, i, 1, cost, u_sq, delta, truce)
+            _truce.pay_end_of_truce(payoff, i, 1, delta, truce)
+            end_step[i] = 1
+            continue
+        _kernel.pay_flows(payoff, i, 1, cost, u_sq, delta)
+        side = 0 if won else 1
         event[i] = _kernel.DECISIVE
         winner[i] = side
         end_step[i] = 1
@@ -46,6 +52,7 @@ class Lottery(Engine):
 
     name: ClassVar[str] = "lottery"
     fixed_horizon: ClassVar[int | None] = 1
+    supports_truce: ClassVar[bool] = True
 
     def parameters(self, scenario: Scenario) -> list[Parameter]:
         """``p_win``: probability that side A wins."""
@@ -74,5 +81,5 @@ class Lottery(Engine):
             np.ascontiguousarray(params[:, 0]), rng, inputs["cost"], inputs["delta"],
             inputs["u_sq"], inputs["u_win"], len(plan.checkpoints),
             out["event"], out["winner"], out["end_step"], out["payoff"],
-            out["accrued"], out["alive"],
+            out["accrued"], out["alive"], inputs["truce"],
         )  # fmt: skip

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from detente.engines import _kernel
+from detente.engines import _kernel, _truce
 from detente.engines.base import Engine, EngineError, Plan, Variable
 from detente.scenario import utility, values
 from detente.scenario.model import ContinuousIssue, Scenario
@@ -133,6 +133,7 @@ def run_war(
     first_block: int = 0,
     threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    truce: _truce.Truce | None = None,
 ) -> WarRecord:
     """Simulate the scenario's war on ``paths`` paths.
 
@@ -154,6 +155,9 @@ def run_war(
         results do not depend on it.
     progress
         Called as ``progress(blocks_done, blocks_total)`` as blocks finish.
+    truce
+        Per path, a ceasefire ``(start step or -1, end step, each party's value of the
+        deal)`` (see :mod:`detente.engines._truce`); default: war throughout.
 
     Raises
     ------
@@ -167,6 +171,8 @@ def run_war(
     if paths < 1:
         raise EngineError("paths must be at least 1")
     engine = get_engine(scenario.war.engine)
+    if truce is not None and not engine.supports_truce:
+        raise EngineError(f"the {engine.name} engine cannot pause its war for a ceasefire yet")
     steps = engine.fixed_horizon or horizon or scenario.time.horizon
     if steps != scenario.time.horizon:  # engines size their bands from the scenario's clock
         scenario = scenario.model_copy(
@@ -193,6 +199,8 @@ def run_war(
     thread_hists: list[dict[str, NDArray[np.int32]]] = []
 
     inputs_of = _Inputs(scenario, engine)
+    if truce is None:
+        truce = _truce.no_truce(paths, len(parties))
 
     def one_block(b: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not hasattr(local, "hists"):
@@ -204,6 +212,7 @@ def run_war(
         n = min(BLOCK_SIZE, paths - start)
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_block + b,)))
         params, inputs = inputs_of.block(rng, n)
+        inputs["truce"] = tuple(np.ascontiguousarray(a[start : start + n]) for a in truce)
         view: dict[str, Any] = {key: array[start : start + n] for key, array in out.items()}
         view.update(local.hists)
         view["scratch"] = local.scratch  # per-thread buffers an engine may reuse
