@@ -26,6 +26,12 @@ With two parties, a pie of size 1 and no outside options, the first proposer's s
 is Ståhl's finite-horizon share, and it converges as the deadline grows to
 Rubinstein's (1982) ``(1 - delta_B) / (1 - delta_A delta_B)``.
 
+Patron pressure (``detente.negotiation.table``): a client that rejects a deal its
+patrons back loses their aid, so for such deals its alternative is to leave without
+the aid or to go on talking without it -- the same talks solved with its outside option
+replaced by its value of fighting on without the aid. Rejecting a deal they do not back
+costs it nothing.
+
 Packages: with exactly one continuous issue the offer is exact along that issue (the
 optimum over each segment between neighbouring breakpoints, where utilities are
 linear, is at an end of the interval the responders' constraints leave); otherwise it
@@ -128,6 +134,69 @@ def _best_offer(  # type: ignore[no-untyped-def]
     return best_val, best_s, best_t
 
 
+@njit(cache=True, nogil=True)
+def _backward(  # type: ignore[no-untyped-def]
+    u0, u1, orders, proposers, own, delta, entry, patrons, pressed, cut, kind, seg, tt,
+):  # fmt: skip
+    """Backward induction for one negotiation; fills ``kind``, ``seg``, ``tt`` per round.
+
+    ``own`` holds every column's outside option, ``delta`` the required parties'
+    discount factors. A client that rejects a deal its patrons back loses their aid: its
+    alternative is then the talks without the aid, whose values per round are
+    ``cut[k]`` (None-like: ``cut.shape[0] == 0`` when no pressure is in force). Returns
+    the value of the talks to each required party at round 0, and stores the values of
+    every round in ``trace`` order (``trace[k]`` is ``V(k)``).
+    """
+    n = delta.shape[0]
+    rounds = proposers.shape[0]
+    trace = np.empty((rounds + 1, n))
+    value = own[:n].copy()  # V(R): the outside options at the deadline
+    trace[rounds] = value
+    base = np.empty(n)
+    press_thr = np.empty(n)
+    clients = np.empty(n, np.int64)
+    use_cut = cut.shape[0] > 0
+    for k in range(rounds - 1, -1, -1):
+        p = proposers[k]
+        n_clients = 0
+        walk_out = False
+        for i in range(n):
+            cont = delta[i] * value[i]
+            base[i] = max(own[i], cont)
+            press_thr[i] = base[i]
+            if i != p and own[i] > cont + _TOL:
+                walk_out = True  # a responder would rather leave than wait
+            e = entry[i]
+            if use_cut and i != p and e >= 0 and pressed[e] < own[i]:
+                # rejecting a backed deal: leave without the aid, or go on talking without it
+                press_thr[i] = max(pressed[e], delta[i] * cut[k + 1, i])
+                if press_thr[i] < base[i]:
+                    clients[n_clients] = i
+                    n_clients += 1
+        best, s, t = _best_offer(
+            u0, u1, orders[p], p, n, base, press_thr, clients, n_clients, patrons, entry, own,
+        )  # fmt: skip
+        # The proposer's alternative: its outside option if a rejection ends the talks,
+        # else the better of leaving and waiting.
+        alt = own[p] if walk_out else max(own[p], delta[p] * value[p])
+        if s >= 0 and best >= alt - _TOL:
+            kind[k] = _AGREE
+            seg[k] = s
+            tt[k] = t
+            for i in range(n):
+                value[i] = u0[s, i] + t * (u1[s, i] - u0[s, i])
+        elif walk_out or own[p] > delta[p] * value[p] + _TOL:
+            kind[k] = _BREAK
+            for i in range(n):
+                value[i] = own[i]
+        else:
+            kind[k] = _DELAY
+            for i in range(n):
+                value[i] = delta[i] * value[i]
+        trace[k] = value
+    return trace
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def _solve(  # type: ignore[no-untyped-def]
     u0, u1, orders, proposers, own, delta, entry, patrons, pressed,
@@ -143,47 +212,28 @@ def _solve(  # type: ignore[no-untyped-def]
         kind = np.zeros(rounds, np.int8)
         seg = np.full(rounds, -1, np.int64)
         tt = np.zeros(rounds)
-        value = own[r, :n].copy()  # V(R): the outside options at the deadline
-        base = np.empty(n)
-        press_thr = np.empty(n)
-        clients = np.empty(n, np.int64)
-        for k in range(rounds - 1, -1, -1):
-            p = proposers[k]
-            n_clients = 0
-            walk_out = False
+        cut = np.zeros((0, n))
+        pressing = False
+        for i in range(n):
+            e = entry[i]
+            if e >= 0 and pressed[r, e] < own[r, i]:
+                pressing = True
+        if pressing:
+            # The talks once the aid is cut: pressed clients keep their lower alternative,
+            # and there is nothing left to threaten.
+            own_cut = own[r].copy()
             for i in range(n):
-                cont = delta[r, i] * value[i]
-                base[i] = max(own[r, i], cont)
-                press_thr[i] = base[i]
-                if i != p and own[r, i] > cont + _TOL:
-                    walk_out = True  # a responder would rather leave than wait
                 e = entry[i]
-                if i != p and e >= 0 and pressed[r, e] < own[r, i]:
-                    press_thr[i] = max(pressed[r, e], cont)
-                    if press_thr[i] < base[i]:
-                        clients[n_clients] = i
-                        n_clients += 1
-            best, s, t = _best_offer(
-                u0, u1, orders[p], p, n, base, press_thr, clients, n_clients, patrons, entry,
-                own[r],
+                if e >= 0:
+                    own_cut[i] = min(own[r, i], pressed[r, e])
+            cut = _backward(
+                u0, u1, orders, proposers, own_cut, delta[r], entry, patrons, pressed[r],
+                cut, kind, seg, tt,
             )  # fmt: skip
-            # The proposer's alternative: its outside option if a rejection ends the talks,
-            # else the better of leaving and waiting.
-            alt = own[r, p] if walk_out else max(own[r, p], delta[r, p] * value[p])
-            if s >= 0 and best >= alt - _TOL:
-                kind[k] = _AGREE
-                seg[k] = s
-                tt[k] = t
-                for i in range(n):
-                    value[i] = u0[s, i] + t * (u1[s, i] - u0[s, i])
-            elif walk_out or own[r, p] > delta[r, p] * value[p] + _TOL:
-                kind[k] = _BREAK
-                for i in range(n):
-                    value[i] = own[r, i]
-            else:
-                kind[k] = _DELAY
-                for i in range(n):
-                    value[i] = delta[r, i] * value[i]
+        _backward(
+            u0, u1, orders, proposers, own[r], delta[r], entry, patrons, pressed[r], cut,
+            kind, seg, tt,
+        )  # fmt: skip
         for k in range(rounds):  # the equilibrium path: the first decision that is not delay
             if kind[k] == _AGREE:
                 agreed[r] = True

@@ -125,6 +125,26 @@ class Menu:
         return index
 
 
+def menu_of(space: SettlementSpace) -> Menu:
+    """The finite menu of every package of a settlement space (no segments)."""
+    return _build(space, -1)
+
+
+def table_menu(utilities: NDArray[np.float64]) -> Menu:
+    """A menu of arbitrary packages given only their utilities (packages, parties).
+
+    The packages are the levels of one categorical issue, ``package``.
+    """
+    table = np.asarray(utilities, dtype=np.float64)
+    space = SettlementSpace(
+        tuple(f"p{i}" for i in range(table.shape[1])),
+        ("package",),
+        (tuple(str(k) for k in range(len(table))),),
+        (table,),
+    )
+    return _build(space, -1)
+
+
 def _is_numeric(outcomes: tuple[float | str, ...]) -> bool:
     return all(isinstance(o, int | float) for o in outcomes)
 

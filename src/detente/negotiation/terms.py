@@ -56,6 +56,33 @@ class Stakes:
     pressed: NDArray[np.float64]
     deviation: NDArray[np.float64]
 
+    @classmethod
+    def plain(
+        cls,
+        own: NDArray[np.float64],
+        discount: NDArray[np.float64] | None = None,
+        believed: NDArray[np.float64] | None = None,
+        deviation: NDArray[np.float64] | None = None,
+    ) -> Stakes:
+        """Negotiations without pressure; by default estimates are right and no discount.
+
+        ``own`` is (rows, parties); ``discount`` (rows, parties); ``believed`` (rows,
+        parties, parties); ``deviation`` (samples, parties).
+        """
+        own = np.atleast_2d(np.asarray(own, dtype=np.float64))
+        rows, n = own.shape
+        if believed is None:
+            believed = np.repeat(own[:, None, :], n, axis=1)
+        return cls(
+            own=own,
+            believed=np.asarray(believed, dtype=np.float64),
+            discount=np.ones((rows, n)) if discount is None else np.asarray(discount, float),
+            entry=np.full(n, -1, np.int64),
+            patrons=np.zeros((0, 1), np.int64),
+            pressed=np.zeros((rows, 0)),
+            deviation=np.zeros((1, n)) if deviation is None else np.asarray(deviation, float),
+        )
+
     @property
     def rows(self) -> int:
         """Number of negotiations."""
