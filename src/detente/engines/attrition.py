@@ -168,12 +168,13 @@ TRACE_PAD = 16
 def _contest(power_a, power_b, nu):  # type: ignore[no-untyped-def]
     """Tullock's contest success function, ``M_A**nu / (M_A**nu + M_B**nu)``.
 
-    Written as ``1 / (1 + (M_B / M_A)**nu)``: one power instead of two.
+    Written as ``1 / (1 + (M_B / M_A)**nu)``, one power instead of two, and the power as
+    ``exp(nu log(M_B / M_A))``, which glibc computes faster than ``pow``.
     """
     if power_a <= 0.0:
         return 0.5 if power_b <= 0.0 else 0.0
     ratio = power_b / power_a
-    return 1.0 / (1.0 + (ratio if nu == 1.0 else ratio**nu))
+    return 1.0 / (1.0 + (ratio if nu == 1.0 else math.exp(nu * math.log(ratio))))
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -260,6 +261,15 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     output = np.zeros(2)
     ab = np.zeros(4)
     aid_money = np.zeros(2)
+    inv_weights = np.zeros(2)
+    n_active = np.zeros(2, np.int64)  # each side's classes that are used, weighted or made
+    active = np.zeros((2, N_CLASSES), np.int64)
+    event_at = np.full((max(n_pat, 1), MAX_EVENTS), -1, np.int64)  # scheduled events' steps
+    for j in range(n_pat):
+        for k in range(n_events[j]):
+            if events[j, k, 0] >= 0:
+                event_at[j, k] = int(events[j, k, 0])
+    inv_n_pat = 1.0 / n_pat if n_pat > 0 else 0.0
     # Bernoulli trials of constant probability are drawn as waiting times (see _waiting)
     shock_log_q = np.zeros(max(n_shocks, 1))
     for k in range(n_shocks):
@@ -286,9 +296,21 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             infl[s] = sp[i, s, INFL]
             buf[s] = sp[i, s, BUFFER]
             supply[s] = 1.0
+            weights = 0.0
+            n_active[s] = 0
             for c in range(N_CLASSES):
                 stock[s, c] = cp[i, s, c, C_STOCK]
                 kap[s, c] = cp[i, s, c, C_PROD]
+                if cp[i, s, c, C_WEIGHT] > 0.0:
+                    weights += cp[i, s, c, C_WEIGHT]
+                aided = False  # a patron may send it
+                for j in range(n_pat):
+                    aided |= clients[j] == s and pcp[i, j, c, PC_AID] > 0.0
+                if (cp[i, s, c, C_WEIGHT] > 0.0 or cp[i, s, c, C_USE] != 0.0 or aided
+                        or cp[i, s, c, C_PROD] != 0.0 or cp[i, s, c, C_CAP] != 0.0):  # fmt: skip
+                    active[s, n_active[s]] = c
+                    n_active[s] += 1
+            inv_weights[s] = 1.0 / weights if weights > 0.0 else 0.0
         for j in range(n_pat):
             support[j] = pp[i, j, P_SUPPORT]
             cum[j] = 0.0
@@ -345,8 +367,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         while True:
             # --- the state after step t: what features, bands and finals read ---
             state[X] = x
-            state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
-            state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
             state[RUNG_] = rung
             for s in range(2):
                 state[TROOPS_A + s] = troops[s]
@@ -367,6 +387,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if outcome != _kernel.ONGOING or t == horizon:
                 break
             if c_next < n_ckpt and checkpoints[c_next] == t:
+                state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
+                state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
                 for f in range(n_feat):
                     features[i, c_next, f] = state[feat_idx[f]]
                 for j in range(n_parties):  # payoff flows so far (_kernel.flows)
@@ -384,9 +406,10 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 f_s = troops[s]
                 e_s = 1.0
                 if on_materiel:
-                    eff, weights = 0.0, 0.0
+                    eff = 0.0
                     eta = sp[i, s, ETA]
-                    for c in range(N_CLASSES):
+                    for a in range(n_active[s]):
+                        c = active[s, a]
                         demand = cp[i, s, c, C_USE] * f_s * 0.001
                         have = stock[s, c]
                         short = have < demand
@@ -396,12 +419,11 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                             ratio = 1.0
                             if short:  # a shortfall: (supply / demand) ** eta
                                 ratio = have / demand
-                                if eta != 1.0:
-                                    ratio = ratio**eta
+                                if eta != 1.0:  # exp(log) is quicker than pow
+                                    ratio = math.exp(eta * math.log(ratio))
                             eff += w_c * ratio
-                            weights += w_c
-                    if weights > 0.0:
-                        e_s = eff / weights
+                    if inv_weights[s] > 0.0:
+                        e_s = eff * inv_weights[s]
                 supply[s] = e_s
                 power[s] = sp[i, s, QUALITY] * f_s * e_s
             if on_shocks:  # 13. exogenous shocks
@@ -460,7 +482,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if on_patrons:
                 mean_support = 0.0
                 for j in range(n_pat):
-                    mean_support += support[j] / n_pat
+                    mean_support += support[j] * inv_n_pat
                 for j in range(n_pat):
                     client = clients[j]
                     sup = support[j]
@@ -470,8 +492,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     if pp[i, j, P_NOISE] > 0.0:
                         sup += pp[i, j, P_NOISE] * rng.standard_normal()
                     for k in range(n_events[j]):
-                        at = events[j, k, 0]
-                        fired = at >= 0 and t == int(at)
+                        fired = t == event_at[j, k]
                         if not fired and events[j, k, 1] > 0:  # a random event's trial
                             if event_wait[j, k] < 1.0:
                                 fired = True
@@ -505,7 +526,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     aid_money[client] += pp[i, j, P_MONEY] * rate
             for s in range(2):
                 # 6. materiel use and production (U6)
-                for c in range(N_CLASSES):
+                for a in range(n_active[s]):  # (the others stay at zero)
+                    c = active[s, a]
                     if on_materiel:
                         stock[s, c] -= use[s, c]
                     if on_production:
@@ -581,6 +603,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     if on_stability and stab[s] < sp[i, s, ST_THRESHOLD]:
                         outcome, side_won = _kernel.COLLAPSE, 1 - s
                         break
+        state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
+        state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
         end_step[i] = t
         _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
         event[i] = outcome
