@@ -18,7 +18,7 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,9 @@ class Window:
     believed: NDArray[np.float32]  # (paths, checkpoints, parties, parties): i's estimate of j's
     stalemate: NDArray[np.bool_] | None  # hurting stalemate; None unless both sides must agree
     blocked: NDArray[np.bool_] | None  # commitment problem (Powell); same
+    # Each required party's fitted value of fighting on (its own view): columns are the
+    # record's parties, then the two sides' chances of winning outright.
+    value_of: dict[str, ContinuationValue] = field(default_factory=dict)
 
     @property
     def checkpoints(self) -> NDArray[np.int64]:
@@ -351,8 +354,9 @@ def _analyse(
     s_common[alive] = slack(space, common[alive], vertices)
     stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_fit, own_chance, degree)
     return Window(
-        scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked
-    )
+        scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked,
+        value_of=own_fit,
+    )  # fmt: skip
 
 
 def _diagnostics(

@@ -374,6 +374,12 @@ class Negotiation(Strict):
         default=None, description="When talks happen (default: at every checkpoint)."
     )
     pressure: list[Pressure] = Field(default_factory=list)
+    breakdown_rate: NonNegative = Field(
+        default=1.0,
+        description="Hazard of a deal breaking down, per step and per unit of stake by which "
+        "a party's updated value of fighting on exceeds the deal's value to it (the "
+        "commitment problem; 0: deals never break).",
+    )
 
 
 # --- claims and variants ---------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Deals fed back into the war: ceasefires hold where nothing shifts, break at the hazard.
+
+The breakdown share at the first check after a deal is compared with the mean of its
+per-path probabilities, within 4.5 binomial standard errors.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import detente as dt
+from detente.engines import DECISIVE, ONGOING
+from detente.negotiation.coupling import NOT_YET, deal_utilities, fight_and_talk
+from detente.negotiation.negotiate import negotiate
+
+
+@pytest.fixture(scope="module")
+def talks():
+    return negotiate(dt.load("battles"), paths=8000, seed=1)
+
+
+def test_deals_hold_when_peace_shifts_no_power(talks):
+    """battles: nothing moves in a ceasefire, so no party ever does better fighting."""
+    assert talks.p_agreement > 0.9
+    settled = fight_and_talk(talks, rate=50.0)
+    assert settled.durability() == 1.0
+    holding = settled.holding
+    assert (settled.record.event[holding] == ONGOING).all()
+    # Lump-sum accounting: the war's costs until the deal, then the deal's value.
+    u = deal_utilities(talks.scenario, settled.record.parties, talks.issues, talks.terms)
+    cost = 0.01 * settled.start[holding]
+    np.testing.assert_allclose(settled.record.payoff[holding, 0], u[holding, 0] - cost, atol=1e-9)
+
+
+def test_deals_that_shortchange_a_party_break_at_the_hazard(talks):
+    worse = 0.05  # A's deal is now worth this much less than agreed
+    rate = 2.0
+    shortchanged = talks.utilities.copy()
+    talks.utilities[:, 0] -= worse
+    try:
+        settled = fight_and_talk(talks, rate=rate)
+    finally:
+        talks.utilities[:] = shortchanged
+    agreed = talks.agreed
+    c0 = talks.checkpoint[agreed]
+    steps = talks.checkpoints
+    tau = steps[1] - steps[0]
+    excess = talks.outside[agreed, 0] - (talks.utilities[agreed, 0] - worse)
+    p_first = 1 - np.exp(-rate * tau * np.maximum(excess, 0))
+    first = settled.end[agreed] == steps[np.minimum(c0 + 1, len(steps) - 1)]
+    se = math.sqrt(p_first.mean() * (1 - p_first.mean()) / agreed.sum())
+    assert abs(first.mean() - p_first.mean()) < 4.5 * se
+    broken = agreed & (settled.end != NOT_YET)
+    assert (settled.cause[broken] == 0).all()  # A, the party shortchanged
+    # After a breakdown the war is fought again: some of those wars end decisively.
+    assert (settled.record.event[broken] == DECISIVE).mean() > 0.5
+    assert settled.durability() < 1.0
