@@ -12,7 +12,13 @@ loop skips.
 Each case runs in a fresh subprocess, so that its peak resident memory (ru_maxrss) is
 its own; the baseline in brackets is the peak after imports and a small warm-up run.
 
+With ``--breakdown BLOCKS`` it prints instead where the engine's time goes: the
+CPU time per path-step on one thread with every mechanism on, then with each mechanism
+switched off in turn (the difference is roughly that mechanism's cost; switching one
+off also changes how long wars last and what the others do), then with all off.
+
 Run:  python benchmarks/bench_attrition.py [--paths 1000000] [--repeats 3]
+      python benchmarks/bench_attrition.py --breakdown 24
 """
 
 from __future__ import annotations
@@ -433,10 +439,40 @@ def table(sc: Scenario, ref: str, paths: int, repeats: int) -> None:
         )
 
 
+def breakdown(sc: Scenario, ref: str, blocks: int, repeats: int) -> None:
+    """Print the engine's CPU time per path-step with each mechanism switched off."""
+    assert isinstance(sc.war, AttritionWar)
+    names = list(type(sc.war.mechanisms).model_fields)
+    variants = [("every mechanism on", [])]
+    variants += [(f"{m} off", [f"war.mechanisms.{m}=false"]) for m in names]
+    variants.append(("all off (the textbook core)", [f"war.mechanisms.{m}=false" for m in names]))
+    variants.append(("every mechanism on, again", []))
+    paths = blocks * BLOCK_SIZE
+    print(f"# attrition engine, scenario {sc.name}, {paths:,} paths, one thread, "
+          f"load average {os.getloadavg()[0]:.2f}, best of {repeats}")  # fmt: skip
+    print("| variant | path-steps | CPU ns per path-step | difference from all on |")
+    print("|---|---|---|---|")
+    base = math.nan
+    for label, overrides in variants:
+        scenario = dt.load(ref, overrides=overrides)
+        run_war(scenario, paths=WARM_UP_PATHS, seed=0, threads=1)  # compiled once, then cached
+        best, steps = math.inf, 0
+        for _ in range(repeats):
+            t0 = time.process_time()  # CPU time of every thread of this process
+            rec = run_war(scenario, paths=paths, seed=1, threads=1)
+            best = min(best, time.process_time() - t0)
+            steps = int(rec.end_step.sum())
+        ns = best / steps * 1e9
+        base = ns if math.isnan(base) else base
+        diff = f"{ns - base:+.0f}" if overrides else ""
+        print(f"| {label} | {steps:,} | {ns:.0f} | {diff} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--breakdown", type=int, metavar="BLOCKS", help="time per mechanism")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: one case, in a child
     parser.add_argument("--scenario", help=argparse.SUPPRESS)  # internal: its YAML file
     args = parser.parse_args()
@@ -455,7 +491,10 @@ def main() -> None:
             print(f"# ukraine-2025 does not load ({type(exc).__name__}); using {FALLBACK.name}")
             ref.write_text(FALLBACK.read_text("utf-8"), "utf-8")
             sc = dt.load(ref)
-        table(sc, str(ref), args.paths, args.repeats)
+        if args.breakdown:
+            breakdown(sc, str(ref), args.breakdown, args.repeats)
+        else:
+            table(sc, str(ref), args.paths, args.repeats)
 
 
 if __name__ == "__main__":
