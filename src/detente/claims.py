@@ -278,20 +278,29 @@ def _p_commitment_problem(ctx: _Context, call: Call) -> _PerPath:
     return _share_of_live(ctx, "blocked", "the commitment-problem check", call)
 
 
-def _solution_table(ctx: _Context) -> tuple[Any, NDArray[np.int64], NDArray[np.float64]]:
-    """The window's packages on the solution grid, Pareto-filtered (computed once per run)."""
-    cache = ctx.result._cache
-    if "pareto_packages" not in cache:
-        from detente.bargaining.solutions import packages, pareto_mask
-        from detente.bargaining.window import solution_space
+_PARETO_CACHE: dict[tuple[Any, ...], tuple[Any, NDArray[np.int64], NDArray[np.float64]]] = {}
+"""Pareto-filtered packages by settlement space (variants mostly share their issues)."""
 
-        w = _window(ctx)
-        space = solution_space(w.scenario, w.parties)
+
+def _solution_table(ctx: _Context) -> tuple[Any, NDArray[np.int64], NDArray[np.float64]]:
+    """The window's packages on the solution grid, Pareto-filtered, as the window's summary.
+
+    Filtering first also makes the per-path solutions cheap (a few hundred packages to
+    compare instead of thousands); the filter is computed once per settlement space.
+    """
+    from detente.bargaining.solutions import packages, pareto_mask
+    from detente.bargaining.window import solution_space
+
+    w = _window(ctx)
+    space = solution_space(w.scenario, w.parties)
+    key = (space.parties, space.issues, space.outcomes, *(p.tobytes() for p in space.points))
+    if key not in _PARETO_CACHE:
         choices, utilities = packages(space)
         keep = pareto_mask(utilities)
-        cache["pareto_packages"] = (space, choices[keep], utilities[keep])
-    found: tuple[Any, NDArray[np.int64], NDArray[np.float64]] = cache["pareto_packages"]
-    return found
+        if len(_PARETO_CACHE) >= 8:
+            _PARETO_CACHE.clear()
+        _PARETO_CACHE[key] = (space, choices[keep], utilities[keep])
+    return _PARETO_CACHE[key]
 
 
 def _terms(ctx: _Context, call: Call) -> _PerPath:

@@ -145,7 +145,7 @@ def run(
             "--analysis-paths",
             min=1,
             help="Paths of the window and negotiation analyses: the first ones of the war "
-            "[default: min(paths, 4096)].",
+            "(default: the smaller of --paths and 4096).",
         ),
     ] = None,
     set_: SetOpt = None,
