@@ -53,11 +53,10 @@ def test_engine_refusal_is_exit_1(capsys):
     assert "simulates every single loss" in err
 
 
-@pytest.mark.parametrize("command", ["negotiate"])
-def test_analysis_commands_are_not_available_yet(capsys, command):
-    code, out, err = run(capsys, command, "battles")
-    assert (code, out) == (1, "")
-    assert "not available yet" in err
+def test_negotiate_runs_on_a_textbook_engine(capsys):
+    code, out, _ = run(capsys, "negotiate", "battles", "--paths", "500", "--json")
+    assert code == 0
+    assert 0 <= json.loads(out)["p_agreement"] <= 1
 
 
 @pytest.mark.parametrize(
