@@ -310,7 +310,9 @@ def print_negotiation_summary(console: Console, doc: dict[str, Any]) -> None:
     table.add_row(", ".join(doc["table"]), ", ".join(doc["ratify"]) or "none", shown)
     console.print(table)
     if doc.get("pressure"):
-        lever = _compact("Patron pressure (aid conditional on accepting a deal the patron backs)")
+        lever = _compact("Patron pressure")
+        lever.caption = "aid cut if the client rejects a deal they back"
+        lever.caption_justify = "left"
         for column in ("client", "patrons", "applied", "deal share with", "without"):
             lever.add_column(column)
         with_p = doc["with_pressure"]["p_agreement"]
