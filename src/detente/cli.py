@@ -187,7 +187,10 @@ def run(
                         stage=show.labelled(name),
                     )
                 )  # fmt: skip
-            docs = [r.summary() for r in results]
+            docs = []
+            for one, found in zip(scenarios_, results, strict=True):
+                show.stage(f"{one.name}: terms and extents of the window")
+                docs.append(found.summary())
             if out_dir is not None:
                 from detente.report.html import write_report
 
@@ -341,7 +344,6 @@ def negotiate(
     from detente.report.terminal import print_negotiation_summary
 
     print_negotiation_summary(out, doc)
-    _note(quiet, "Deals are not yet fed back into the war: durability is not computed.")
 
 
 @app.command()

@@ -35,6 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from detente.bargaining.space import SettlementSpace, settlement_space, slack_vertices
 from detente.engines import BLOCK_SIZE, Plan, WarRecord, run_war
+from detente.negotiation.coupling import Settlement, can_pause, fight_and_talk
 from detente.negotiation.equilibrium import equilibrium
 from detente.negotiation.mediated import mediated
 from detente.negotiation.menu import Menu, build_menus
@@ -81,7 +82,9 @@ class Negotiation:
         value of fighting on then; a deal breaks down later when this, updated, exceeds
         the deal's value: the commitment problem).
 
-    ``durability`` is ``None``: deals are not yet fed back into the war.
+    ``settlement`` is the war with each deal fed back into it and ``durability`` the share
+    of deals still holding at the horizon (``None`` where the engine cannot pause, with
+    the reason in ``feedback``).
     """
 
     scenario: Scenario
@@ -105,6 +108,8 @@ class Negotiation:
     p_without_pressure: float | None = None
     window: Window | None = None
     durability: float | None = None
+    settlement: Settlement | None = None  # the war with the deals fed back (coupling.py)
+    feedback: str | None = None  # why deals were not fed back, if they were not
 
     @property
     def p_agreement(self) -> float:
@@ -136,7 +141,14 @@ class Negotiation:
                 },
             },
             "durability": self.durability,
+            "feedback": self.settlement is not None,
         }
+        if self.settlement is not None:
+            breakdown = self.settlement.summary()
+            del breakdown["durability"]
+            doc["breakdown"] = breakdown
+        elif self.feedback is not None:
+            doc["feedback_note"] = self.feedback
         if self.scenario.negotiation.pressure:
             doc["pressure"] = [lever.describe() for lever in self.levers]
             doc["with_pressure"] = {"p_agreement": self.p_with_pressure}
@@ -296,6 +308,7 @@ def negotiate(
     pressure: bool = True,
     degree: int = 2,
     record: WarRecord | None = None,
+    feedback: bool = True,
 ) -> Negotiation:
     """Hold the scenario's talks on every path of its war.
 
@@ -317,6 +330,10 @@ def negotiate(
     record
         The war as it happens, if already simulated with these ``paths``, ``seed`` and
         ``horizon``.
+    feedback
+        Feed each deal back into its path's war -- ceasefire, breakdown when a party
+        would do better fighting, war again (``detente.negotiation.coupling``) -- and
+        report the deals' durability.
 
     Raises
     ------
@@ -370,7 +387,7 @@ def negotiate(
         for k, issue in enumerate(finite.issues)
         if not finite.continuous()[k]
     }
-    return Negotiation(
+    found_talks = Negotiation(
         scenario=scenario, protocol=name, parties=required, issues=finite.issues,
         levels=levels, paths=len(agreed), seed=seed, checkpoints=setting.checkpoints,
         talks=talks, agreed=agreed, step=step.astype(np.int64),
@@ -379,6 +396,17 @@ def negotiate(
         levers=found, p_with_pressure=float(with_p.agreed.mean()),
         p_without_pressure=float(without_p.agreed.mean()), window=setting.window,
     )  # fmt: skip
+    if not feedback:
+        found_talks.feedback = "not asked for"
+    elif scenario.war is None:
+        found_talks.feedback = "no war to feed deals back into"
+    elif not can_pause(scenario):
+        engine = scenario.war.engine
+        found_talks.feedback = f"the {engine} engine cannot pause its war for a ceasefire yet"
+    else:
+        found_talks.settlement = fight_and_talk(found_talks)
+        found_talks.durability = found_talks.settlement.durability()
+    return found_talks
 
 
 def _talks(

@@ -340,3 +340,14 @@ def print_negotiation_summary(console: Console, doc: dict[str, Any]) -> None:
             gains.add_column(party, justify="right")
         gains.add_row(*(_value(v) for v in utility.values()))
         console.print(gains)
+    breakdown = doc.get("breakdown")
+    if breakdown is not None and doc["durability"] is not None:
+        causes = [f"{party} {_pct(share)}" for party, share in breakdown["breakdown_cause"].items()
+                  if share > 0]  # fmt: skip
+        console.print(
+            f"Fed back into the war, {_pct(doc['durability'])} of deals hold to the horizon"
+            + (f"; broken by: {', '.join(causes)}" if causes else "")
+            + f" (breakdown rate {breakdown['breakdown_rate']:g} a step per unit of shortfall)."
+        )
+    elif doc.get("feedback_note"):
+        console.print(f"Deals not fed back into the war: {doc['feedback_note']}.")
