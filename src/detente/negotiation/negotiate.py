@@ -6,10 +6,10 @@ values every party's outside option at every checkpoint
 (``detente.negotiation.private``) and what patron pressure does to clients' options
 (``detente.negotiation.table``), then holds talks at the scheduled checkpoints on
 every path still at war and not yet agreed, with the scenario's protocol. The first
-agreement on a path fixes its step and terms. The war itself is not changed by a deal
-here: this is the layer that says whether, when and on what terms talks succeed;
-feeding the deal back into the war (ceasefire, breakdown, durability) comes on top of
-it, from the per-path arrays a :class:`Negotiation` keeps.
+agreement on a path fixes its step and terms. Each deal is then fed back into its
+path's war -- a ceasefire from its step, a breakdown when some party would do better
+fighting, war again after it (``detente.negotiation.coupling``) -- which gives the
+deals' durability.
 
 Protocols (``negotiation.protocol`` or ``protocol=``):
 
