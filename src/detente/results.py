@@ -100,7 +100,8 @@ def _nan_quantiles(x: NDArray[np.float64], axis: int = 0) -> NDArray[np.float64]
         hi = np.minimum(lo + 1, np.maximum(counts - 1, 0))
         a = np.take_along_axis(ordered, np.expand_dims(lo, axis), axis).squeeze(axis)
         b = np.take_along_axis(ordered, np.expand_dims(hi, axis), axis).squeeze(axis)
-        value = a + (b - a) * (pos - lo)
+        with np.errstate(invalid="ignore"):  # inf - inf on all-NaN slices, masked below
+            value = a + (b - a) * (pos - lo)
         out.append(np.where(counts > 0, value, np.nan))
     return np.stack(out, axis=-1)
 

@@ -80,7 +80,23 @@ def _figure(height: float) -> Figure:
     return Figure(figsize=(WIDTH, height), dpi=100, layout="constrained")
 
 
+def _few(x: Any) -> dict[str, Any]:
+    """Markers on lines with only a few points (a one-checkpoint war shows no line)."""
+    return {"marker": "o"} if len(x) <= 3 else {}
+
+
+def _steps_axis(ax: Axes, x: Any) -> None:
+    if len(x) <= 3:
+        ax.set_xticks(list(x))
+        ax.set_xlim(min(x) - 1, max(x) + 1)
+
+
 def _band(ax: Axes, x: Any, lo: Any, mid: Any, hi: Any, colour: str, name: str) -> None:
+    x, lo, mid, hi = (np.asarray(v, dtype=float) for v in (x, lo, mid, hi))
+    if len(x) <= 3:  # too few points for a band: the 5-95 % range as error bars
+        ax.errorbar(x, mid, yerr=[mid - lo, hi - mid], color=colour, fmt="o", capsize=4, label=name)
+        _steps_axis(ax, x)
+        return
     ax.fill_between(x, lo, hi, color=colour, alpha=0.18, linewidth=0)
     ax.plot(x, mid, color=colour, linewidth=1.6, label=name)
 
@@ -96,22 +112,32 @@ def window_figure(run: RunData) -> Figure | None:
     alive = w["p_alive"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         open_live = np.where(alive > 0, w["p_open"].to_numpy() / alive, np.nan)
-    left.plot(steps, open_live, color=PALETTE[2], linewidth=2, label="window open")
+    left.plot(steps, open_live, color=PALETTE[2], linewidth=2, label="window open", **_few(steps))
     left.plot(
         steps,
         w["closed_optimism"],
         color=PALETTE[3],
         linewidth=1.2,
         label="closed by optimism only",
+        **_few(steps),
     )
     for column, name, colour in (
         ("p_hurting_stalemate", "hurting stalemate", PALETTE[4]),
         ("p_commitment_problem", "commitment problem", PALETTE[1]),
     ):
         if column in w and w[column].notna().any():
-            left.plot(steps, w[column], color=colour, linewidth=1.2, linestyle="--", label=name)
+            left.plot(
+                steps,
+                w[column],
+                color=colour,
+                linewidth=1.2,
+                linestyle="--",
+                label=name,
+                **_few(steps),
+            )
     left.axhline(0.5, color="black", linewidth=0.6, linestyle=":")
     left.set_ylim(-0.02, 1.02)
+    _steps_axis(left, steps)
     left.set_title("Is there a settlement window?")
     left.set_xlabel(run.unit)
     left.set_ylabel("share of paths still at war")
@@ -441,7 +467,10 @@ def compare_figure(runs: list[RunData]) -> Figure | None:
         alive = w["p_alive"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(alive > 0, w["p_open"].to_numpy() / alive, np.nan)
-        right.plot(w["step"], share, color=PALETTE[k % 8], linewidth=1.8, label=run.label)
+        right.plot(
+            w["step"], share, color=PALETTE[k % 8], linewidth=1.8, label=run.label, **_few(share)
+        )
+        _steps_axis(right, w["step"].to_numpy())
     right.axhline(0.5, color="black", linewidth=0.6, linestyle=":")
     right.set_ylim(-0.02, 1.02)
     right.set_title("Window open (share of paths at war)")
