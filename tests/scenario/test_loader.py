@@ -475,3 +475,10 @@ def test_unknown_builtin_and_unreadable_file(tmp_path):
         load("fearn")
     with pytest.raises(ScenarioError, match="cannot read"):
         load(tmp_path / "missing.yaml")
+
+
+def test_set_switches_the_form_of_a_schedule():
+    """Talks at fixed steps replace talks every k steps (not a merge of both forms)."""
+    sc = dt.load("ukraine-2025", overrides=["negotiation.schedule={at: [12, 40]}"])
+    assert sc.negotiation.schedule is not None
+    assert list(getattr(sc.negotiation.schedule, "at", [])) == [12, 40]

@@ -53,5 +53,6 @@ class ScenarioError(ValueError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``" (did you mean 'x'?)"`` hint naming the closest choice, or ``""``."""
-    close = get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    others = sorted(c for c in choices if c != word)  # the word itself helps nobody
+    close = get_close_matches(word, others, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
