@@ -59,6 +59,7 @@ class WarRecord:
     alive: NDArray[np.uint8]  # (paths, checkpoints)
     band_hist: NDArray[np.int64]  # (banded variables, band steps, bins)
     band_sum: NDArray[np.float64]  # (banded variables, band steps): sums, for band means
+    cost: NDArray[np.float64] | None = None  # (paths, parties): each path's drawn war cost
 
     @property
     def banded(self) -> list[Variable]:
@@ -201,6 +202,7 @@ def run_war(
     inputs_of = _Inputs(scenario, engine)
     if truce is None:
         truce = _truce.no_truce(paths, len(parties))
+    drawn_cost = np.empty((paths, len(parties)))
 
     def one_block(b: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not hasattr(local, "hists"):
@@ -213,6 +215,7 @@ def run_war(
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_block + b,)))
         params, inputs = inputs_of.block(rng, n)
         inputs["truce"] = tuple(np.ascontiguousarray(a[start : start + n]) for a in truce)
+        drawn_cost[start : start + n] = inputs["cost"]
         view: dict[str, Any] = {key: array[start : start + n] for key, array in out.items()}
         view.update(local.hists)
         view["scratch"] = local.scratch  # per-thread buffers an engine may reuse
@@ -256,4 +259,5 @@ def run_war(
         alive=out["alive"],
         band_hist=band_hist,
         band_sum=band_sum,
+        cost=drawn_cost,
     )

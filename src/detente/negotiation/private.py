@@ -37,9 +37,12 @@ from detente.scenario import values
 def drawn_costs(record: WarRecord) -> NDArray[np.float64]:
     """Each path's cost of war per party, as the run drew it: (paths, parties).
 
-    Re-draws the run's per-path inputs from its seed (the first draws of every block's
-    stream, see ``detente.engines.runner``), so nothing is re-simulated.
+    The run keeps them (``WarRecord.cost``); a record without them has its per-path
+    inputs re-drawn from its seed (the first draws of every block's stream, see
+    ``detente.engines.runner``), so nothing is re-simulated.
     """
+    if record.cost is not None:
+        return record.cost
     from detente.engines.runner import _Inputs  # the run's own draw order
 
     inputs = _Inputs(record.scenario, get_engine(record.engine))
