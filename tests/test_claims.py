@@ -76,20 +76,36 @@ def test_not_evaluated_says_why(battles, fearon):
     no_window = dt.simulate("battles", paths=500, analyse=False)
     found = evaluate_claim(no_window, claim("p_window_open() > 0.5"))
     assert found["status"] == "not evaluated" and "window was not analysed" in found["why"]
-    # Durability needs deals fed back into the war: not computed (yet) on any scenario.
-    found = evaluate_claim(fearon, claim("durability() < 0.8"))
+    found = evaluate_claim(no_window, claim("durability() < 0.8"))
     assert found["status"] == "not evaluated" and found["leans"] is None
+    assert "negotiation was not computed" in found["why"]
 
 
 def test_three_valued_logic(battles):
     # a clear failure decides an "and" even when the other side is not evaluated
-    found = evaluate_claim(battles, claim("p_decisive(A) > 2 and durability() < 0.8"))
+    missing = "p_decisive(A, by=100000) < 0.5"  # past the horizon: not evaluated
+    found = evaluate_claim(battles, claim(f"p_decisive(A) > 2 and {missing}"))
     assert found["status"] == "fails" and found["leans"] == "fails"
-    found = evaluate_claim(battles, claim("p_decisive(A) < 2 or durability() < 0.8"))
+    found = evaluate_claim(battles, claim(f"p_decisive(A) < 2 or {missing}"))
     assert found["status"] == "holds"
-    found = evaluate_claim(battles, claim("p_decisive(A) < 2 and durability() < 0.8"))
+    found = evaluate_claim(battles, claim(f"p_decisive(A) < 2 and {missing}"))
     assert found["status"] == "not evaluated"
     assert evaluate_claim(battles, claim("not p_decisive(A) > 2"))["status"] == "holds"
+
+
+def test_negotiation_metrics_on_fearon(fearon):
+    agreed = evaluate_claim(fearon, claim("p_agreement() > 0.5"))["comparisons"][0]["left"]
+    neg = fearon.negotiation
+    assert agreed["value"] == pytest.approx(neg.agreed.mean()) and agreed["method"] == "binomial"
+    share = evaluate_claim(fearon, claim("agreed(share) > 0"))["comparisons"][0]["left"]
+    k = list(neg.issues).index("share")
+    assert share["value"] == pytest.approx(neg.terms[neg.agreed, k].mean())
+    durability = fearon.negotiation_summary()["durability"]
+    found = evaluate_claim(fearon, claim("durability() < 0.8"))
+    if durability is None:  # deals not fed back into this engine's war
+        assert found["status"] == "not evaluated"
+    else:
+        assert found["comparisons"][0]["left"]["value"] == pytest.approx(durability)
 
 
 def test_window_metrics_on_fearon(fearon):

@@ -368,8 +368,12 @@ def _durability(ctx: _Context, call: Call) -> _PerPath | Estimate:
     neg, doc = _negotiation(ctx)
     value = doc.get("durability")
     if not isinstance(value, dict | int | float):
-        raise NotEvaluatedError("deal durability is not computed yet (talks do not yet feed back "
-                           "into the war)")  # fmt: skip
+        note = doc.get("feedback_note")
+        raise NotEvaluatedError(
+            f"deal durability is not computed: {note}"
+            if note
+            else "deal durability is not computed"
+        )
     if isinstance(value, dict):
         value = value.get("share", value.get("mean"))
     n = int(ctx.result.meta.get("analysis_paths") or 0)

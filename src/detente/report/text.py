@@ -142,7 +142,8 @@ def negotiation_sentence(doc: dict[str, Any]) -> str:
     if isinstance(durability, int | float):
         text += f"; {pct(durability)} of deals hold to the horizon."
     else:
-        text += "; whether a deal holds is not computed yet."
+        note = n.get("feedback_note")
+        text += "; whether a deal holds is not computed" + (f" ({note})." if note else ".")
     return text
 
 
