@@ -231,7 +231,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     on_recruit, on_materiel, on_production = mech[M_RECRUIT], mech[M_MATERIEL], mech[M_PRODUCTION]
     on_patrons, on_red_lines, on_escalation = mech[M_PATRONS], mech[M_RED_LINES], mech[M_ESCALATION]
     on_economy, on_stability, on_shocks = mech[M_ECONOMY], mech[M_STABILITY], mech[M_SHOCKS]
-    state = np.zeros(SUPPORT0 + n_pat)
+    state = np.zeros(SUPPORT0 + n_pat)  # what bands, features and finals read; kept current
     ring = np.zeros((2, 106))
     ring_slot = np.zeros(2, np.int64)
     stock = np.zeros((2, N_CLASSES))
@@ -241,24 +241,19 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     crossed = np.zeros((max(n_pat, 1), N_CLASSES), np.bool_)
     cum = np.zeros(max(n_pat, 1))
     log_cum_prev = np.zeros(max(n_pat, 1))
-    support = np.zeros(max(n_pat, 1))
     shock_left = np.zeros(max(n_shocks, 1), np.int64)
     shock_wait = np.zeros(max(n_shocks, 1))
     event_wait = np.zeros((max(n_pat, 1), MAX_EVENTS))
     log_delta = np.zeros(n_parties)
-    troops = np.zeros(2)
+    d_every = np.zeros(n_parties)  # delta**ckpt_every, and delta**power_t
+    d_power = np.zeros(n_parties)
+    ckpt_every = checkpoints[1] - checkpoints[0] if n_ckpt > 1 else 0
     troops0 = np.zeros(2)
     inv_troops0 = np.zeros(2)
-    cas = np.zeros(2)
-    stab = np.zeros(2)
-    infl = np.zeros(2)
-    buf = np.zeros(2)
-    supply = np.zeros(2)
     power = np.zeros(2)
     losses = np.zeros(2)
     deficit0 = np.zeros(2)
     settle0 = np.zeros(2)
-    output = np.zeros(2)
     ab = np.zeros(4)
     aid_money = np.zeros(2)
     inv_weights = np.zeros(2)
@@ -287,15 +282,17 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         held0 = x if esc_side == 0 else 1.0 - x  # the escalating side's ground at step 0
         rung = float(rung0)
         signals = 0.0
+        state[X] = x
+        state[RUNG_] = rung
         for s in range(2):
             troops0[s] = sp[i, s, TROOPS]
             inv_troops0[s] = 1.0 / troops0[s]
-            troops[s] = sp[i, s, TROOPS]
-            cas[s] = 0.0
-            stab[s] = sp[i, s, ST_START]
-            infl[s] = sp[i, s, INFL]
-            buf[s] = sp[i, s, BUFFER]
-            supply[s] = 1.0
+            state[TROOPS_A + s] = sp[i, s, TROOPS]
+            state[CAS_A + s] = 0.0
+            state[STAB_A + s] = sp[i, s, ST_START]
+            state[INFL_A + s] = sp[i, s, INFL]
+            state[BUF_A + s] = sp[i, s, BUFFER]
+            state[SUPPLY_A + s] = 1.0
             weights = 0.0
             n_active[s] = 0
             for c in range(N_CLASSES):
@@ -311,8 +308,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     active[s, n_active[s]] = c
                     n_active[s] += 1
             inv_weights[s] = 1.0 / weights if weights > 0.0 else 0.0
+            state[ART_A + s] = stock[s, ARTILLERY]
         for j in range(n_pat):
-            support[j] = pp[i, j, P_SUPPORT]
+            state[SUPPORT0 + j] = pp[i, j, P_SUPPORT]
             cum[j] = 0.0
             log_cum_prev[j] = 0.0
             for c in range(N_CLASSES):
@@ -338,6 +336,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for j in range(n_parties):  # for the payoff flows at checkpoints
             d = delta[i, j]
             log_delta[j] = math.log(d) if d != 1.0 else 0.0
+            d_every[j] = math.exp(ckpt_every * log_delta[j])
+            d_power[j] = 1.0
+        power_t = 0  # the step of d_power
         # beliefs before any engagement: the prior means, or the contest odds at full supply
         p = _contest(sp[i, 0, QUALITY] * troops0[0], sp[i, 1, QUALITY] * troops0[1], gp[i, G_NU])
         # 10. sanctions (section 8.2); their drivers are constant, so is their effect
@@ -353,7 +354,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             side_input = 1.0 - gp[i, G_IMPDEP] * (1.0 - m_index)
         # 11. the economy's constant drivers: the deficit before aid, inflation before money
         for s in range(2):
-            output[s] = side_input if s == target else 1.0
+            state[OUTPUT_A + s] = side_input if s == target else 1.0
             revenue = r_index if s == target else 1.0
             deficit0[s] = sp[i, s, DEFICIT] + sp[i, s, REV_RISK] * (1.0 - revenue)
             imports = 1.0 / m_index - 1.0 if (s == target and m_index > 0.0) else 0.0
@@ -365,20 +366,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         ring_slot[0] = 0  # each recruitment ring's slot of step t, t % lag
         ring_slot[1] = 0
         while True:
-            # --- the state after step t: what features, bands and finals read ---
-            state[X] = x
-            state[RUNG_] = rung
-            for s in range(2):
-                state[TROOPS_A + s] = troops[s]
-                state[SUPPLY_A + s] = supply[s]
-                state[STAB_A + s] = stab[s]
-                state[INFL_A + s] = infl[s]
-                state[BUF_A + s] = buf[s]
-                state[OUTPUT_A + s] = output[s]
-                state[ART_A + s] = stock[s, ARTILLERY]
-                state[CAS_A + s] = cas[s]
-            for j in range(n_pat):
-                state[SUPPORT0 + j] = support[j]
             if t == band_t:  # a band step (integer division is slow: counters instead)
                 for v in range(n_banded):
                     trace[band, v, ii] = state[band_idx[v]]
@@ -395,15 +382,20 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     d = delta[i, j]
                     if d == 1.0 or t == 0:
                         accrued[i, c_next, j] = -cost[i, j] * t
-                    else:
-                        kept = 1.0 - math.exp(t * log_delta[j])
+                    else:  # d**t, by one product a checkpoint when they are evenly spaced
+                        if t - power_t == ckpt_every:
+                            d_power[j] *= d_every[j]
+                        else:
+                            d_power[j] = math.exp(t * log_delta[j])
+                        kept = 1.0 - d_power[j]
                         accrued[i, c_next, j] = u_sq[i, j] * kept - cost[i, j] * kept / (1.0 - d)
+                power_t = t
                 alive[i, c_next] = 1
                 c_next += 1
             # ---- combat: steps 1-4 and 13, everything a week of fighting does ----
             # 1-2. supply-limited combat power (U1-U2)
             for s in range(2):
-                f_s = troops[s]
+                f_s = state[TROOPS_A + s]
                 e_s = 1.0
                 if on_materiel:
                     eff = 0.0
@@ -424,7 +416,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                             eff += w_c * ratio
                     if inv_weights[s] > 0.0:
                         e_s = eff * inv_weights[s]
-                supply[s] = e_s
+                state[SUPPLY_A + s] = e_s
                 power[s] = sp[i, s, QUALITY] * f_s * e_s
             if on_shocks:  # 13. exogenous shocks
                 for k in range(n_shocks):
@@ -448,6 +440,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if gp[i, G_NOISE] > 0.0:
                 shift += gp[i, G_NOISE] * rng.standard_normal()
             x = min(max(x_prev + shift, 0.0), 1.0)
+            state[X] = x
             dx = x - x_prev
             # 4. attrition (U5; stochastic Lanchester): Poisson losses, or for a mean above
             # POISSON_EXACT_BELOW the rounded normal with its mean and variance
@@ -459,7 +452,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     loss = max(math.floor(mean + math.sqrt(mean) * z + 0.5), 0.0)
                 elif mean > 0.0:
                     loss = float(rng.poisson(mean))
-                losses[s] = min(loss, troops[s])
+                losses[s] = min(loss, state[TROOPS_A + s])
             # ---- end of combat ----
             # 5. recruitment pipeline
             for s in range(2):
@@ -473,8 +466,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         arriving = ring[s, k]
                         ring[s, k] = recruits
                         ring_slot[s] = k + 1 if k + 1 < lag else 0
-                troops[s] = max(troops[s] - losses[s] + arriving, 0.0)
-                cas[s] += losses[s]
+                state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
+                state[CAS_A + s] += losses[s]
             # 7-8. patrons: support, red lines, aid
             aid_money[0] = 0.0
             aid_money[1] = 0.0
@@ -482,10 +475,10 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             if on_patrons:
                 mean_support = 0.0
                 for j in range(n_pat):
-                    mean_support += support[j] * inv_n_pat
+                    mean_support += state[SUPPORT0 + j] * inv_n_pat
                 for j in range(n_pat):
                     client = clients[j]
-                    sup = support[j]
+                    sup = state[SUPPORT0 + j]
                     lost = -dx if client == 0 else dx  # ground the client lost this step
                     sup += pp[i, j, P_DRIFT] - pp[i, j, P_FUTILITY] * max(lost, 0.0)
                     sup += pp[i, j, P_COHESION] * (mean_support - sup)
@@ -508,7 +501,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         sup -= pp[i, j, P_FATIGUE] * (log_cum - log_cum_prev[j])
                         log_cum_prev[j] = log_cum
                     sup = min(max(sup, 0.0), 1.0)
-                    support[j] = sup
+                    state[SUPPORT0 + j] = sup
                     for c in range(N_CLASSES):
                         full = pcp[i, j, c, PC_AID]
                         if full <= 0.0:
@@ -532,28 +525,29 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         stock[s, c] -= use[s, c]
                     if on_production:
                         kap[s, c] += (cp[i, s, c, C_CAP] - kap[s, c]) * cp[i, s, c, C_RAMP]
-                        stock[s, c] += kap[s, c] * output[s]
+                        stock[s, c] += kap[s, c] * state[OUTPUT_A + s]
+                state[ART_A + s] = stock[s, ARTILLERY]
                 # 11. economy: the deficit drains the buffer, then is monetised
                 if on_economy:
-                    buf[s] -= (deficit0[s] - aid_money[s]) * PER_WEEK
+                    state[BUF_A + s] -= (deficit0[s] - aid_money[s]) * PER_WEEK
                     monetised = 0.0
-                    if buf[s] < 0.0:
-                        monetised = -buf[s] * 52.0
-                        buf[s] = 0.0
+                    if state[BUF_A + s] < 0.0:
+                        monetised = -state[BUF_A + s] * 52.0
+                        state[BUF_A + s] = 0.0
                     settle = settle0[s] + sp[i, s, MON_PASS] * monetised
-                    infl[s] += (settle - infl[s]) * sp[i, s, INERTIA]
+                    state[INFL_A + s] += (settle - state[INFL_A + s]) * sp[i, s, INERTIA]
                 # 12. domestic stability
                 if on_stability:
-                    st = stab[s]
+                    st = state[STAB_A + s]
                     st += sp[i, s, ST_RECOVERY] * (1.0 - st)
                     st -= sp[i, s, ST_CASUALTIES] * 100.0 * losses[s] * inv_troops0[s]
-                    gap = infl[s] - sp[i, s, INFL_TARGET]
+                    gap = state[INFL_A + s] - sp[i, s, INFL_TARGET]
                     st -= sp[i, s, ST_INFLATION] * max(gap, 0.0) * PER_WEEK
                     lost = -dx if s == 0 else dx
                     st -= sp[i, s, ST_TERRITORY] * 100.0 * max(lost, 0.0)
                     if on_recruit:
                         st -= sp[i, s, MOB_COST] * sp[i, s, MOBILISATION] / 1e5
-                    stab[s] = min(max(st, 0.0), 1.0)
+                    state[STAB_A + s] = min(max(st, 0.0), 1.0)
             # 8-9. deterrent signals and the escalation ladder (section 7.2)
             catastrophe = False
             if on_escalation:
@@ -574,6 +568,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     else:
                         descend_wait -= 1.0
                 if moved:
+                    state[RUNG_] = rung
                     hazard_rung = gp[i, G_HAZARD] * math.exp(gp[i, G_RUNG] * rung)
                 if rung >= rungs:
                     catastrophe = True
@@ -597,10 +592,10 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 outcome, side_won = _kernel.DECISIVE, 1
             else:
                 for s in range(2):
-                    if troops[s] <= breakpoint * troops0[s]:
+                    if state[TROOPS_A + s] <= breakpoint * troops0[s]:
                         outcome, side_won = _kernel.DECISIVE, 1 - s
                         break
-                    if on_stability and stab[s] < sp[i, s, ST_THRESHOLD]:
+                    if on_stability and state[STAB_A + s] < sp[i, s, ST_THRESHOLD]:
                         outcome, side_won = _kernel.COLLAPSE, 1 - s
                         break
         state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
