@@ -94,8 +94,9 @@ def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray
     return np.asarray(coef, dtype=np.float64)
 
 
-Fit = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
-"""One checkpoint's regression: feature centre, feature scale, coefficients (terms, targets)."""
+Fit = tuple[NDArray[np.float64], ...]
+"""One checkpoint's regression: feature centre, feature scale, coefficients (terms,
+targets), and the lowest and highest value of each target in the data fitted."""
 
 Scaling = tuple[tuple[NDArray[np.float64], NDArray[np.float64]] | None, ...]
 """Per checkpoint, the centre and scale that standardise the features (None: no paths)."""
@@ -172,7 +173,7 @@ class ContinuationValue:
             basis = bases.arrays[c] if bases is not None else None
             if fit is not None and basis is not None and standard is not None \
                     and fit[0] is standard[0]:  # fmt: skip
-                out[live, c] = basis @ fit[2][:, pick]
+                out[live, c] = np.clip(basis @ fit[2], fit[3], fit[4])[:, pick]
             else:
                 found = self.at(c, record.checkpoint_features[live, c].astype(float))
                 out[live, c] = found[:, pick]
@@ -183,8 +184,12 @@ class ContinuationValue:
         fit = self.fits[c] if c < len(self.fits) else None
         if fit is None:
             return np.full((len(features), self.targets), np.nan)
-        center, scale, coef = fit
-        return np.asarray(polynomial_basis(features, self.degree, center, scale) @ coef)
+        center, scale, coef, low, high = fit
+        found = polynomial_basis(features, self.degree, center, scale) @ coef
+        # An expectation lies within what it averages: values outside the range of the
+        # realised targets are the polynomial extrapolating (one party's fit applied to
+        # states its own view of the war rarely reaches), not information.
+        return np.asarray(np.clip(found, low, high))
 
 
 Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]
@@ -197,7 +202,8 @@ def fit_expectation(
     """Regress a realised future quantity on the state, checkpoint by checkpoint.
 
     The least-squares fit on a polynomial in the state features estimates the quantity's
-    expectation given the state (Longstaff & Schwartz 2001), for every live path.
+    expectation given the state (Longstaff & Schwartz 2001), for every live path;
+    predictions are kept within the range of the realised values fitted.
     Features are standardised by ``scaling`` (default: the record's own); the fitted
     values do not depend on it, as a polynomial of an affine map of the features is
     still a polynomial of the same degree.
@@ -216,7 +222,7 @@ def fit_expectation(
         y = target(c, live)
         targets = y.shape[1]
         coef = least_squares(polynomial_basis(features, degree, *standard), y)
-        fits.append((standard[0], standard[1], coef))
+        fits.append((standard[0], standard[1], coef, y.min(axis=0), y.max(axis=0)))
     return ContinuationValue(degree, tuple(fits), targets)
 
 
