@@ -144,3 +144,22 @@ def test_ledger_lists_every_sourced_number():
     # every number the file gives with a source appears with it
     sourced = (table["source"] != "").sum()
     assert sourced >= 150
+
+
+def test_the_analysed_paths_are_the_first_of_the_war():
+    # The window and talks run on head(war, n): exactly the paths a run of n would make.
+    import dataclasses
+
+    import numpy as np
+
+    from detente.engines import run_war
+    from detente.simulation import head
+
+    sc = dt.load("ukraine-2025")
+    big, small = run_war(sc, paths=5000, seed=7), run_war(sc, paths=1500, seed=7)
+    cut = head(big, 1500)
+    for f in dataclasses.fields(cut):
+        value = getattr(cut, f.name)
+        if isinstance(value, np.ndarray) and f.name not in ("band_hist", "band_sum"):
+            np.testing.assert_array_equal(value, getattr(small, f.name), err_msg=f.name)
+    assert cut.paths == 1500

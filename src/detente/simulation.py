@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from detente import __version__
 from detente.engines import WarRecord, run_war
 from detente.results import Result
@@ -44,16 +46,19 @@ Progress = Callable[[int, int], None]
 def head(record: WarRecord, n: int) -> WarRecord:
     """The first ``n`` paths of a war record (the same paths a run of ``n`` would make).
 
-    Per-path arrays are sliced (views, no copies). The band histograms are whole-run
-    aggregates and are kept as they are: the analyses do not read them.
+    Every per-path array (first axis of length ``paths``) is sliced -- views, no copies.
+    The band histograms are whole-run aggregates and are kept as they are: the analyses
+    do not read them.
     """
     if n >= record.paths:
         return record
-    per_path = (
-        "event", "winner", "end_step", "payoff", "final",
-        "checkpoint_features", "accrued", "alive",
-    )  # fmt: skip
-    sliced: dict[str, Any] = {name: getattr(record, name)[:n] for name in per_path}
+    sliced: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.name in ("band_hist", "band_sum") or not isinstance(value, np.ndarray):
+            continue
+        if value.ndim >= 1 and value.shape[0] == record.paths:
+            sliced[f.name] = value[:n]
     return dataclasses.replace(record, paths=n, **sliced)
 
 
