@@ -63,7 +63,18 @@ failed trials before the next success, by inversion; Devroye 1986, ch. X.2) and 
 down, instead of a uniform per trial: the same law with one draw per event. The
 catastrophe is the first event of a Poisson process of weekly rate ``lambda``: it
 strikes when the cumulative hazard passes a unit exponential drawn once per path, which
-gives exactly ``P(strike in week t | none before) = 1 - exp(-lambda_t)``.
+gives exactly ``P(strike in week t | none before) = 1 - exp(-lambda_t)``. Both are
+changes of method, not of model: every event keeps the probability the equations
+give it. (Losses with a mean of 1,000 or more are, as before, the rounded normal with
+the Poisson's mean and variance; see ``POISSON_EXACT_BELOW``.)
+
+Numerics. The kernel computes the equations in algebraically equivalent forms that
+cost less: ``r**eta`` and the contest's power as ``exp(eta log r)``; ``log(1 + C)`` for
+``log1p(C)`` (``C >= 0``); ``delta**t`` at evenly spaced checkpoints by one product
+each; every constant (sanctions' effects, deficits before aid, the reciprocal of the
+class weights) once per path. A week's combat -- steps 1-4 and 13 -- is one section of
+the weekly loop, marked as such. Where the time goes, and what was measured and not
+adopted, is in ``benchmarks/README.md``.
 
 References
 ----------
