@@ -98,6 +98,12 @@ def window_sentences(doc: dict[str, Any]) -> list[str]:
         f"A settlement window is open {lead}: on {pct(live_open[c])} of paths still at war "
         f"there are settlements that {parties} each prefer to fighting on."
     )
+    slack = w.get("slack", {}).get("p50", [None])[c]
+    if slack is not None:
+        text += (
+            f" Median slack: {slack:.3f} of a stake (what every one of them could give up "
+            "and still prefer a deal)."
+        )
     closes = next((k for k in range(c + 1, len(steps)) if live_open[k] < 0.5), None)
     if closes is None:
         text += f" It stays open on most paths through {when(doc, steps[-1])}."
@@ -105,10 +111,6 @@ def window_sentences(doc: dict[str, Any]) -> list[str]:
         reopens = next((k for k in range(closes + 1, len(steps)) if live_open[k] >= 0.5), None)
         text += f" It closes on most paths by {when(doc, steps[closes])}"
         text += f", and reopens by {when(doc, steps[reopens])}." if reopens else "."
-    slack = w.get("slack", {}).get("p50", [None])[c]
-    if slack is not None:
-        text += f" Median slack then: {slack:.3f} of a stake (how much every party could "
-        text += "give up and still prefer the deal)."
     return [text]
 
 
