@@ -214,13 +214,16 @@ def _smallest_gap(
     """
     rows, n = d.shape
     out = np.empty(rows)
-    for r in prange(rows):
-        gap = values.copy()
-        for i in range(n):
-            di = d[r, i]
-            for v in range(len(values)):
-                gap[v] -= lam_t[i, v] * di
-        out[r] = gap.min()
+    chunk = 1024
+    for k in prange((rows + chunk - 1) // chunk):
+        gap = np.empty_like(values)  # one buffer per chunk of rows, not per row
+        for r in range(k * chunk, min((k + 1) * chunk, rows)):
+            gap[:] = values
+            for i in range(n):
+                di = d[r, i]
+                for v in range(len(values)):
+                    gap[v] -= lam_t[i, v] * di
+            out[r] = gap.min()
     return out
 
 

@@ -64,7 +64,8 @@ class Window:
     space: SettlementSpace
     outside: NDArray[np.float64]  # (paths, checkpoints, parties), own views
     slack: NDArray[np.float64]  # (paths, checkpoints); NaN once the war is over
-    common_slack: NDArray[np.float64]  # with everyone valuing the true war
+    common_slack: NDArray[np.float64]  # with everyone valuing the true war; only where
+    # the own-view slack is negative (that is all it is read for), NaN elsewhere
     believed: NDArray[np.float32]  # (paths, checkpoints, parties, parties): i's estimate of j's
     stalemate: NDArray[np.bool_] | None  # hurting stalemate; None unless both sides must agree
     blocked: NDArray[np.bool_] | None  # commitment problem (Powell); same
@@ -351,7 +352,8 @@ def _analyse(
     s_common = np.full(alive.shape, np.nan)
     vertices = slack_vertices(space)  # path-independent: found once
     s_own[alive] = slack(space, own[alive], vertices)
-    s_common[alive] = slack(space, common[alive], vertices)
+    closed = alive & (s_own < 0)  # only there does it matter how the true war is valued
+    s_common[closed] = slack(space, common[closed], vertices)
     stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_fit, own_chance, degree)
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked,
