@@ -60,20 +60,40 @@ def packages(space: SettlementSpace) -> tuple[NDArray[np.int64], NDArray[np.floa
 def pareto_mask(utilities: NDArray[np.float64], eps: float = 1e-12) -> NDArray[np.bool_]:
     """Which rows are Pareto-optimal: no other row at least as good for all, better for one.
 
-    Exact duplicates are all kept.
+    Exact duplicates are all kept. A row can be dominated only by a row with a larger
+    sum, so rows are visited by decreasing sum and compared with the frontier so far.
     """
-    order = np.argsort(-utilities.sum(axis=1), kind="stable")
-    frontier: list[int] = []
-    keep = np.zeros(len(utilities), bool)
-    for idx in order:  # a row can be dominated only by rows with a larger sum
-        u = utilities[idx]
-        if frontier:
-            f = utilities[frontier]
-            dominated = np.all(f >= u - eps, axis=1) & np.any(f > u + eps, axis=1)
-            if dominated.any():
-                continue
-        frontier.append(int(idx))
-        keep[idx] = True
+    u = np.ascontiguousarray(utilities, dtype=np.float64)
+    order = np.argsort(-u.sum(axis=1), kind="stable").astype(np.int64)
+    keep: NDArray[np.bool_] = _pareto(u, order, eps)
+    return keep
+
+
+@njit(cache=True, nogil=True)
+def _pareto(utilities, order, eps):  # type: ignore[no-untyped-def]
+    n, m = utilities.shape
+    keep = np.zeros(n, np.bool_)
+    front = np.empty(n, np.int64)
+    size = 0
+    for idx in order:
+        dominated = False
+        for f in range(size):
+            other = front[f]
+            all_ge = True
+            any_gt = False
+            for i in range(m):
+                if utilities[other, i] < utilities[idx, i] - eps:
+                    all_ge = False
+                    break
+                if utilities[other, i] > utilities[idx, i] + eps:
+                    any_gt = True
+            if all_ge and any_gt:
+                dominated = True
+                break
+        if not dominated:
+            front[size] = idx
+            size += 1
+            keep[idx] = True
     return keep
 
 

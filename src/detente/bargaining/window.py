@@ -177,10 +177,11 @@ class Window:
         """
         low, high = extents(choices, utilities, d)
         found: dict[str, list[Any]] = {}
+        vertices = slack_vertices(self.space)
         for k, issue in enumerate(self.space.issues):
             outcomes = self.space.outcomes[k]
             if all(isinstance(o, int | float) for o in outcomes):
-                ends = np.nanmean(issue_bounds(self.space, issue, d), axis=0)
+                ends = np.nanmean(issue_bounds(self.space, issue, d, vertices), axis=0)
                 found[issue] = [float(ends[0]), float(ends[1])]
             else:
                 ok = low[:, k] >= 0

@@ -23,10 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
-from detente.bargaining.solutions import packages
+from detente.bargaining.solutions import packages, pareto_mask
 from detente.bargaining.space import SettlementSpace, settlement_space
 from detente.bargaining.window import solution_space
 from detente.scenario.model import Scenario
@@ -184,45 +183,3 @@ def build_menus(scenario: Scenario, columns: tuple[str, ...]) -> tuple[Menu, Men
         return finite, finite
     coarse = settlement_space(scenario, columns)
     return finite, _build(coarse, numeric[0])
-
-
-@njit(cache=True, nogil=True)
-def _pareto(utilities, order):  # type: ignore[no-untyped-def]
-    """Pareto mask of rows visited in ``order`` (decreasing sum): only earlier rows dominate."""
-    n, m = utilities.shape
-    keep = np.zeros(n, np.bool_)
-    front = np.empty(n, np.int64)
-    size = 0
-    eps = 1e-12
-    for idx in order:
-        dominated = False
-        for f in range(size):
-            other = front[f]
-            all_ge = True
-            any_gt = False
-            for i in range(m):
-                if utilities[other, i] < utilities[idx, i] - eps:
-                    all_ge = False
-                    break
-                if utilities[other, i] > utilities[idx, i] + eps:
-                    any_gt = True
-            if all_ge and any_gt:
-                dominated = True
-                break
-        if not dominated:
-            front[size] = idx
-            size += 1
-            keep[idx] = True
-    return keep
-
-
-def pareto_mask(utilities: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Rows no other row beats for every column and strictly for one (duplicates kept).
-
-    The same rule as ``detente.bargaining.solutions.pareto_mask``, compiled: a row can
-    only be dominated by a row with a larger sum, so rows are visited by decreasing sum.
-    """
-    u = np.ascontiguousarray(utilities, dtype=np.float64)
-    order = np.argsort(-u.sum(axis=1), kind="stable").astype(np.int64)
-    result: NDArray[np.bool_] = _pareto(u, order)
-    return result
