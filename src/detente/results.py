@@ -160,6 +160,28 @@ class Result:
         shares["max_se"] = math.sqrt(worst * (1 - worst) / n)
         return shares
 
+    def outcome_shares_with_talks(self) -> dict[str, Any] | None:
+        """Outcome shares by the horizon with each deal fed back into its war.
+
+        ``settled``: the deal still holds; the others as in :meth:`outcome_shares`, of
+        the wars fought on (no deal, or a deal that broke down). Over the paths the
+        talks analysed; ``None`` when deals were not fed back.
+        """
+        settlement = getattr(self.negotiation, "settlement", None)
+        if settlement is None:
+            return None
+        war, holding = settlement.record, settlement.holding
+        shares: dict[str, Any] = {"settled": float(holding.mean()), "decisive": {},
+                                  "collapse": {}}  # fmt: skip
+        for k, side in enumerate(war.sides):
+            shares["decisive"][side] = float(((war.event == DECISIVE) & (war.winner == k)).mean())
+            lost = (war.event == COLLAPSE) & (war.winner == 1 - k)
+            shares["collapse"][side] = float(lost.mean())
+        shares["escalation"] = float((war.event == ESCALATION).mean())
+        shares["ongoing"] = float(((war.event == ONGOING) & ~holding).mean())
+        shares["paths"] = int(war.paths)
+        return shares
+
     @property
     def outcomes(self) -> pd.DataFrame:
         """Outcome shares as a table: one row per (outcome, party)."""
@@ -346,7 +368,8 @@ class Result:
     def summary(self) -> dict[str, Any]:
         """The run as one JSON-ready document (without ``schema_version``).
 
-        Keys: the metadata, ``engine``, ``outcomes``, ``final``, ``payoff``,
+        Keys: the metadata, ``engine``, ``outcomes`` (the war alone),
+        ``outcomes_with_talks`` (deals fed back; ``None`` if not), ``final``, ``payoff``,
         ``duration``, and ``window``, ``negotiation``, ``claims`` (``None`` when not
         computed).
         """
@@ -355,6 +378,7 @@ class Result:
                 **self.meta,
                 "engine": self.war.engine,
                 "outcomes": self.outcome_shares(),
+                "outcomes_with_talks": self.outcome_shares_with_talks(),
                 "final": self.final_stats(),
                 "payoff": self.payoff_stats(),
                 "duration": self.duration_stats(),

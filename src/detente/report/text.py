@@ -164,6 +164,13 @@ def outcome_sentence(doc: dict[str, Any]) -> str:
         text += f" Collapse: {', '.join(collapses)}."
     if shares["escalation"] > 0:
         text += f" Catastrophic escalation: {pct(shares['escalation'])}."
+    talks = doc.get("outcomes_with_talks")
+    if talks:
+        ends = [f"{label(doc, side)} wins {pct(v)}" for side, v in talks["decisive"].items()]
+        text += (
+            f" With the deals fed back into the war: settled {pct(talks['settled'])}, "
+            f"{', '.join(ends)}, still at war {pct(talks['ongoing'])}."
+        )
     duration = doc.get("duration") or {}
     if shares["ongoing"] < 1 and duration:
         text += (
