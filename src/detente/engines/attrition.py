@@ -813,6 +813,17 @@ class Attrition(Engine):
         return [v for v, _ in self._variables(scenario)]
 
     @staticmethod
+    def _scratch(out: dict[str, Any], key: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
+        """The calling thread's buffer ``key`` of BLOCK_SIZE rows of ``shape``, reused."""
+        from detente.engines.runner import BLOCK_SIZE
+
+        scratch = out.get("scratch", {})
+        buffer: NDArray[np.float64] | None = scratch.get(key)
+        if buffer is None or buffer.shape != (BLOCK_SIZE, *shape):
+            buffer = scratch[key] = np.empty((BLOCK_SIZE, *shape))
+        return buffer
+
+    @staticmethod
     def _trace_buffer(out: dict[str, Any], n_bands: int, n_vars: int) -> NDArray[np.float32]:
         """The calling thread's buffer of banded values, reused from block to block."""
         shape = (n_bands, n_vars, TRACE_PATHS + TRACE_PAD)
@@ -839,16 +850,23 @@ class Attrition(Engine):
             2 * len(SIDE_FIELDS), 2 * N_CLASSES * len(CLASS_FIELDS),
             n_pat * len(PATRON_FIELDS), n_pat * N_CLASSES * len(PATRON_CLASS_FIELDS),
         ])  # fmt: skip
-        sp, cp, pp, pcp, gp = np.split(params, cuts, axis=1)
-        sp = np.ascontiguousarray(sp.reshape(n, 2, len(SIDE_FIELDS)))
-        cp = np.ascontiguousarray(cp.reshape(n, 2, N_CLASSES, len(CLASS_FIELDS)))
-        pp = np.ascontiguousarray(pp.reshape(n, n_pat, len(PATRON_FIELDS)))
-        pcp = np.ascontiguousarray(pcp.reshape(n, n_pat, N_CLASSES, len(PATRON_CLASS_FIELDS)))
-        gp = np.ascontiguousarray(gp)
+        shapes = [
+            (2, len(SIDE_FIELDS)), (2, N_CLASSES, len(CLASS_FIELDS)),
+            (n_pat, len(PATRON_FIELDS)), (n_pat, N_CLASSES, len(PATRON_CLASS_FIELDS)),
+            (len(GLOBAL_FIELDS),),
+        ]  # fmt: skip
+        # Copied into the thread's buffers, reused from block to block: fresh arrays of
+        # this size would be page-faulted in again each block (a sixth of the run's time).
+        sp, cp, pp, pcp, gp = (
+            self._scratch(out, f"params{k}", shape)[:n]
+            for k, shape in enumerate(shapes)
+        )  # fmt: skip
+        for part, buffer in zip(np.split(params, cuts, axis=1), (sp, cp, pp, pcp, gp), strict=True):
+            buffer.reshape(n, -1)[...] = part
         # The kernel multiplies by these time constants' reciprocals (no division per step).
-        cp[..., C_RAMP] = 1.0 / cp[..., C_RAMP]
-        pp[..., P_STEEP] = 1.0 / pp[..., P_STEEP]
-        sp[..., INERTIA] = 1.0 / sp[..., INERTIA]
+        np.reciprocal(cp[..., C_RAMP], out=cp[..., C_RAMP])
+        np.reciprocal(pp[..., P_STEEP], out=pp[..., P_STEEP])
+        np.reciprocal(sp[..., INERTIA], out=sp[..., INERTIA])
         lags = np.array([war.belligerents[s].recruitment.training for s in sides], np.int64)
         clients = np.array([sides.index(self._client(scenario, p, sides)) for p in patrons],
                            np.int64)  # fmt: skip

@@ -102,17 +102,36 @@ class _Inputs:
 
     @staticmethod
     def _table(
-        quantities: list[float | Distribution], rng: np.random.Generator, n: int
+        quantities: list[float | Distribution],
+        rng: np.random.Generator,
+        n: int,
+        out: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        table = np.tile(np.array([values.mean(q) for q in quantities], dtype=float), (n, 1))
+        means = np.array([values.mean(q) for q in quantities], dtype=float)
+        table = np.tile(means, (n, 1)) if out is None else out
+        if out is not None:
+            table[...] = means
         for k, q in enumerate(quantities):
             if values.is_uncertain(q):  # a whole block's draws, then this block's paths
                 table[:, k] = values.sample(q, rng, BLOCK_SIZE)[:n]
         return table
 
-    def block(self, rng: np.random.Generator, n: int) -> tuple[NDArray[np.float64], dict[str, Any]]:
-        """Draw one block's parameters and payoff inputs."""
-        params = self._table(self.params, rng, n)
+    def block(
+        self, rng: np.random.Generator, n: int, scratch: dict[str, Any] | None = None
+    ) -> tuple[NDArray[np.float64], dict[str, Any]]:
+        """Draw one block's parameters and payoff inputs.
+
+        With a thread's ``scratch`` dict, the parameter table is written into a buffer
+        kept there and reused from block to block (a fresh one is page-faulted in again
+        each block); the engine must not keep it beyond the block.
+        """
+        buffer = None
+        if scratch is not None:
+            buffer = scratch.get("params_table")
+            if buffer is None or buffer.shape != (BLOCK_SIZE, len(self.params)):
+                buffer = scratch["params_table"] = np.empty((BLOCK_SIZE, len(self.params)))
+            buffer = buffer[:n]
+        params = self._table(self.params, rng, n, buffer)
         cost = self._table(self.cost, rng, n)
         delta = self._table(self.delta, rng, n)
         if self.status_quo:
@@ -213,7 +232,7 @@ def run_war(
         start = b * BLOCK_SIZE
         n = min(BLOCK_SIZE, paths - start)
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_block + b,)))
-        params, inputs = inputs_of.block(rng, n)
+        params, inputs = inputs_of.block(rng, n, local.scratch)
         inputs["truce"] = tuple(np.ascontiguousarray(a[start : start + n]) for a in truce)
         drawn_cost[start : start + n] = inputs["cost"]
         view: dict[str, Any] = {key: array[start : start + n] for key, array in out.items()}
