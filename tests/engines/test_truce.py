@@ -48,7 +48,58 @@ def test_the_front_holds_still_during_the_truce_and_war_resumes_after():
     np.testing.assert_allclose(paused.payoff[ongoing, 0], expected, atol=1e-9)
 
 
-def test_engines_without_a_ceasefire_say_so():
+def test_engines_without_a_ceasefire_say_so(monkeypatch):
+    from detente.engines.attrition import Attrition
+
+    monkeypatch.setattr(Attrition, "supports_truce", False)
     sc = dt.load("ukraine-2025")
     with pytest.raises(EngineError, match="ceasefire"):
         run_war(sc, paths=10, seed=0, truce=_truce(10, len(sc.parties), 0, 5, 0.5))
+
+
+def _columns(rec, *names):
+    return [rec.features.index(n) for n in names]
+
+
+def test_attrition_deal_from_the_start_is_worth_its_value_and_nobody_fights():
+    sc = dt.load("ukraine-2025")
+    n, parties = 2000, len(sc.parties)
+    rec = run_war(sc, paths=n, seed=3, truce=_truce(n, parties, 0, 10**9, 0.4))
+    # Accounting identity: a deal held from step 0 to the horizon is worth u_deal exactly
+    # (engines._truce), whatever the discount factors drawn.
+    np.testing.assert_allclose(rec.payoff, 0.4, atol=1e-9)
+    assert (rec.event == ONGOING).all()
+    labels = [v.label for v in rec.variables]
+    casualties = [labels.index("casualties.russia"), labels.index("casualties.ukraine")]
+    np.testing.assert_array_equal(rec.final[:, casualties], 0.0)
+    front = rec.checkpoint_features[:, :, _columns(rec, "front")[0]]
+    assert (front == front[:, :1]).all()  # the front never moved
+    # Rearmament: recruits keep arriving and nobody is lost, so forces only grow.
+    troops = _columns(rec, "troops.russia", "troops.ukraine")
+    assert (np.diff(rec.checkpoint_features[:, :, troops], axis=1) >= 0).all()
+    assert (rec.checkpoint_features[:, -1, troops] > rec.checkpoint_features[:, 0, troops]).all()
+
+
+def test_attrition_truce_keeps_history_freezes_the_front_and_war_resumes():
+    sc = dt.load("ukraine-2025")
+    n, parties = 3000, len(sc.parties)
+    free = run_war(sc, paths=n, seed=4)
+    paused = run_war(sc, paths=n, seed=4, truce=_truce(n, parties, 24, 60, 0.4))
+    c24, c60 = 6, 15  # checkpoints every 4 weeks
+    live = paused.alive[:, c24] == 1
+    # Per-path streams: the same history up to the deal.
+    np.testing.assert_array_equal(
+        paused.checkpoint_features[:, : c24 + 1], free.checkpoint_features[:, : c24 + 1]
+    )
+    front = _columns(paused, "front")[0]
+    held = paused.checkpoint_features[live, c24 : c60 + 1, front]
+    assert (held == held[:, :1]).all()  # the front holds still through the truce
+    labels = [v.label for v in paused.variables]
+    casualties = labels.index("casualties.ukraine")
+    # 36 quiet weeks: fewer casualties at the horizon than fighting throughout, but the
+    # war resumed after the truce, so more than none were added after week 24.
+    assert paused.final[live, casualties].mean() < free.final[live, casualties].mean()
+    after = (
+        paused.checkpoint_features[live, -1, front] != paused.checkpoint_features[live, c60, front]
+    )
+    assert after.mean() > 0.9

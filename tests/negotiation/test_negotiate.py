@@ -49,7 +49,10 @@ def test_patron_pressure_raises_the_agreement_share(late_talks):
     # reservation; conditional aid only lowers the client's (for deals its patron backs),
     # so every path that agrees without pressure agrees with it, and some more do.
     assert not (free.agreed & ~pressed.agreed).any()
-    assert pressed.p_agreement > free.p_agreement + 0.1  # 0.51 and 0.20 when written
+    # How many more depends on how close Ukraine's fitted reservation sits to the deals'
+    # values, which at 2,000 paths moves a lot with the seed (0.27 to 0.85 without
+    # pressure and 0.01 to 0.73 more with it, seeds 0-3): the direction is the property.
+    assert (pressed.agreed & ~free.agreed).sum() >= 10
     doc = pressed.summary()
     assert doc["pressure"] == [{"client": "ukraine", "patrons": ["us"], "applied": True,
                                 "reason": None}]  # fmt: skip
@@ -66,7 +69,7 @@ def test_deals_are_held_at_the_scheduled_step_and_pay_everyone_its_reservation(l
     assert (free.utilities[ok] >= free.outside[ok] - 1e-9).all()
     assert np.isnan(free.terms[~ok]).all() and not np.isnan(free.terms[ok]).any()
     doc = free.summary()
-    assert doc["durability"] is None
+    assert doc["feedback"] and 0.0 <= doc["durability"] <= 1.0  # fed back into the war
     assert doc["talks_at"] == [8]
     assert doc["agreement"]["step"]["p50"] == 8
     shares = doc["agreement"]["terms"]["recognition"]

@@ -94,6 +94,29 @@ def normal(s):  # type: ignore[no-untyped-def]
             return u * math.sqrt(-2.0 * math.log(r) / r)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def normal_kept(s, spare):  # type: ignore[no-untyped-def]
+    """A standard normal variate, using both of each pair of the polar method.
+
+    ``spare`` (2 floats: a flag, a value) keeps the pair's second variate for the next
+    call: Marsaglia & Bray's method yields two independent normals per accepted point,
+    so every other call costs no draw, logarithm or square root. The kernel that owns
+    ``spare`` clears it when it moves to another path's stream.
+    """
+    if spare[0] != 0.0:
+        spare[0] = 0.0
+        return spare[1]
+    while True:
+        u = 2.0 * uniform(s) - 1.0
+        v = 2.0 * uniform(s) - 1.0
+        r = u * u + v * v
+        if 0.0 < r < 1.0:
+            scale = math.sqrt(-2.0 * math.log(r) / r)
+            spare[0] = 1.0
+            spare[1] = v * scale
+            return u * scale
+
+
 @njit(cache=True, nogil=True)
 def poisson(s, lam):  # type: ignore[no-untyped-def]
     """A Poisson(``lam``) count: inversion below 10, else Hörmann's (1993) PTRS."""

@@ -55,18 +55,30 @@ those of shared/research/MODELS.md §9.2):
 14. Beliefs (U9, Smith & Stam 2004): each party's Beta belief over A's weekly win
     probability is updated with ``w``; a party without a prior knows ``p``.
 
-Random variates. Each path draws from its block's generator, in a fixed order, so the
-same seed gives the same numbers for any thread count. Events that are a Bernoulli
-trial of constant probability each week -- shocks, random patron events, deterrent
-signals, coming down a rung -- are drawn as geometric waiting times (the number of
-failed trials before the next success, by inversion; Devroye 1986, ch. X.2) and counted
-down, instead of a uniform per trial: the same law with one draw per event. The
-catastrophe is the first event of a Poisson process of weekly rate ``lambda``: it
-strikes when the cumulative hazard passes a unit exponential drawn once per path, which
-gives exactly ``P(strike in week t | none before) = 1 - exp(-lambda_t)``. Both are
-changes of method, not of model: every event keeps the probability the equations
-give it. (Losses with a mean of 1,000 or more are, as before, the rounded normal with
-the Poisson's mean and variance; see ``POISSON_EXACT_BELOW``.)
+Ceasefire (:mod:`detente.engines._truce`; DESIGN.md §5). While a deal holds on a path,
+steps 3, 4 and 13 and the escalation ladder stop: no engagement, no losses, no ground
+changes hands, no materiel is used, no signal, rung or hazard. Everything else goes on
+-- recruits arrive, factories produce, patrons' support drifts and their aid flows
+(rearmament), sanctions and the economy run, stability recovers or erodes with inflation
+-- and step 1 still computes each side's supply-limited power, the strength it would
+bring back to the war. So the longer a ceasefire, the more the balance can move, which
+is what the negotiation layer's breakdown hazard (the commitment problem) reads. The
+deal's terms do not yet change the engine's own parameters (sanctions relief or a cap
+on aid stay at their war-time rules); each party is paid the deal's value instead.
+
+Random variates. Each path draws from its own stream (:mod:`detente.engines._random`,
+keyed by block and path), in a fixed order, so the same seed gives the same numbers for
+any thread count, and a path re-run with a ceasefire keeps its history up to the deal.
+Events that are a Bernoulli trial of constant probability each week -- shocks, random
+patron events, deterrent signals, coming down a rung -- are drawn as geometric waiting
+times (the number of failed trials before the next success, by inversion; Devroye 1986,
+ch. X.2) and counted down, instead of a uniform per trial: the same law with one draw
+per event. The catastrophe is the first event of a Poisson process of weekly rate
+``lambda``: it strikes when the cumulative hazard passes a unit exponential drawn once
+per path, which gives exactly ``P(strike in week t | none before) = 1 -
+exp(-lambda_t)``. Both are changes of method, not of model: every event keeps the
+probability the equations give it. (Losses with a mean of 1,000 or more are, as before,
+the rounded normal with the Poisson's mean and variance; see ``POISSON_EXACT_BELOW``.)
 
 Numerics. The kernel computes the equations in algebraically equivalent forms that
 cost less: ``r**eta`` and the contest's power as ``exp(eta log r)``; ``log(1 + C)`` for
@@ -99,7 +111,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from detente.engines import _kernel
+from detente.engines import _kernel, _random, _truce
 from detente.engines.base import Engine, Parameter, Plan, Variable, band_range
 from detente.scenario import values
 from detente.scenario.attrition import MATERIEL, AttritionWar, Mechanisms
@@ -222,10 +234,10 @@ def _sigmoid(z):  # type: ignore[no-untyped-def]
 @njit(cache=True, nogil=True, error_model="numpy")
 def _attrition_kernel(  # type: ignore[no-untyped-def]
     sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks, rungs, rung0, mech, breakpoint,
-    target, esc_side, rng, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
+    target, esc_side, key, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
     feat_idx, var_idx, band_idx,
     event, winner, end_step, payoff, final, features, accrued, alive,
-    band_hist, band_sum, trace, band_lo, band_hi,
+    band_hist, band_sum, trace, band_lo, band_hi, truce,
 ):  # fmt: skip
     # Arrays are only indexed here, never handed to helper functions inside the weekly
     # loop: numba reference-counts an array passed to a function (two atomic operations),
@@ -243,6 +255,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     on_patrons, on_red_lines, on_escalation = mech[M_PATRONS], mech[M_RED_LINES], mech[M_ESCALATION]
     on_economy, on_stability, on_shocks = mech[M_ECONOMY], mech[M_STABILITY], mech[M_SHOCKS]
     state = np.zeros(SUPPORT0 + n_pat)  # what bands, features and finals read; kept current
+    stream = np.zeros(4, np.uint64)  # the path's own random stream (engines._random)
+    spare = np.zeros(2)  # the second normal of a polar pair (_random.normal_kept)
     ring = np.zeros((2, 106))
     ring_slot = np.zeros(2, np.int64)
     stock = np.zeros((2, N_CLASSES))
@@ -286,6 +300,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
             event_log_q[j, k] = _log_q(events[j, k, 1])
     for i in range(n):
         ii = i % chunk  # this path's column of the band buffer
+        _random.seed_path(stream, key, i)
+        spare[0] = 0.0
+        has_truce = truce[0][i] >= 0  # a deal silences the guns for a while (engines._truce)
         # --- initial state ---
         for s in range(2):  # recruitment under way before step 0: the pipeline starts full
             ring[s, :] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION] if on_recruit else 0.0
@@ -329,17 +346,17 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 crossed[j, c] = False
         for k in range(n_shocks):
             shock_left[k] = 0
-            shock_wait[k] = _waiting(rng.random(), shock_log_q[k])
+            shock_wait[k] = _waiting(_random.uniform(stream), shock_log_q[k])
         for j in range(n_pat):
             for k in range(n_events[j]):
-                event_wait[j, k] = _waiting(rng.random(), event_log_q[j, k])
+                event_wait[j, k] = _waiting(_random.uniform(stream), event_log_q[j, k])
         signal_log_q = _log_q(gp[i, G_SIGNAL])
         descend_log_q = _log_q(gp[i, G_DESCEND])
-        signal_wait = _waiting(rng.random(), signal_log_q)
-        descend_wait = _waiting(rng.random(), descend_log_q)
+        signal_wait = _waiting(_random.uniform(stream), signal_log_q)
+        descend_wait = _waiting(_random.uniform(stream), descend_log_q)
         # catastrophe: the first event of a Poisson process of rate `hazard`, i.e. when the
         # cumulative hazard passes a unit exponential threshold
-        threshold = -math.log1p(-rng.random())
+        threshold = _random.exponential(stream)
         cum_hazard = 0.0
         hazard_rung = gp[i, G_HAZARD] * math.exp(gp[i, G_RUNG] * rung0)  # the hazard at no loss
         for q in range(4):
@@ -391,7 +408,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     features[i, c_next, f] = state[feat_idx[f]]
                 for j in range(n_parties):  # payoff flows so far (_kernel.flows)
                     d = delta[i, j]
-                    if d == 1.0 or t == 0:
+                    if has_truce:  # war, deal, war again: each piece in closed form
+                        accrued[i, c_next, j] = _truce.flows(i, j, t, cost, u_sq, delta, truce)
+                    elif d == 1.0 or t == 0:
                         accrued[i, c_next, j] = -cost[i, j] * t
                     else:  # d**t, by one product a checkpoint when they are evenly spaced
                         if t - power_t == ckpt_every:
@@ -404,7 +423,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 alive[i, c_next] = 1
                 c_next += 1
             # ---- combat: steps 1-4 and 13, everything a week of fighting does ----
-            # 1-2. supply-limited combat power (U1-U2)
+            # 1-2. supply-limited combat power (U1-U2); in a ceasefire too, as the power
+            # each side could field if the war resumed (a feature the deal is judged by)
             for s in range(2):
                 f_s = state[TROOPS_A + s]
                 e_s = 1.0
@@ -429,41 +449,49 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         e_s = eff * inv_weights[s]
                 state[SUPPLY_A + s] = e_s
                 power[s] = sp[i, s, QUALITY] * f_s * e_s
-            if on_shocks:  # 13. exogenous shocks
-                for k in range(n_shocks):
-                    if shock_left[k] > 0:
-                        power[int(shocks[k, 0])] *= 1.0 + shocks[k, 2]
-                        shock_left[k] -= 1
-                    elif shock_wait[k] < 1.0:  # the shock strikes
-                        shock_left[k] = int(shocks[k, 3])
-                        shock_wait[k] = _waiting(rng.random(), shock_log_q[k])
-                    else:
-                        shock_wait[k] -= 1.0
-            # 3. engagement and front (U3-U4; Tullock contest)
-            p = _contest(power[0], power[1], gp[i, G_NU])
-            won = 1.0 if rng.random() < p else 0.0
-            for q in range(2):  # 14. Beta-Bernoulli beliefs (U9)
-                if not math.isnan(ab[2 * q]):
-                    ab[2 * q] += won
-                    ab[2 * q + 1] += 1.0 - won
-            x_prev = x
-            shift = gp[i, G_KAPPA] * (2.0 * won - 1.0)
-            if gp[i, G_NOISE] > 0.0:
-                shift += gp[i, G_NOISE] * rng.standard_normal()
-            x = min(max(x_prev + shift, 0.0), 1.0)
-            state[X] = x
-            dx = x - x_prev
-            # 4. attrition (U5; stochastic Lanchester): Poisson losses, or for a mean above
-            # POISSON_EXACT_BELOW the rounded normal with its mean and variance
-            for s in range(2):
-                mean = sp[i, 1 - s, LETHALITY] * power[1 - s]
-                loss = 0.0
-                if mean >= POISSON_EXACT_BELOW:
-                    z = rng.standard_normal()
-                    loss = max(math.floor(mean + math.sqrt(mean) * z + 0.5), 0.0)
-                elif mean > 0.0:
-                    loss = float(rng.poisson(mean))
-                losses[s] = min(loss, state[TROOPS_A + s])
+            quiet = has_truce and _truce.paused(truce, i, t)
+            if not quiet:
+                if on_shocks:  # 13. exogenous shocks
+                    for k in range(n_shocks):
+                        if shock_left[k] > 0:
+                            power[int(shocks[k, 0])] *= 1.0 + shocks[k, 2]
+                            shock_left[k] -= 1
+                        elif shock_wait[k] < 1.0:  # the shock strikes
+                            shock_left[k] = int(shocks[k, 3])
+                            shock_wait[k] = _waiting(_random.uniform(stream), shock_log_q[k])
+                        else:
+                            shock_wait[k] -= 1.0
+                # 3. engagement and front (U3-U4; Tullock contest)
+                p = _contest(power[0], power[1], gp[i, G_NU])
+                won = 1.0 if _random.uniform(stream) < p else 0.0
+                for q in range(2):  # 14. Beta-Bernoulli beliefs (U9)
+                    if not math.isnan(ab[2 * q]):
+                        ab[2 * q] += won
+                        ab[2 * q + 1] += 1.0 - won
+                x_prev = x
+                shift = gp[i, G_KAPPA] * (2.0 * won - 1.0)
+                if gp[i, G_NOISE] > 0.0:
+                    shift += gp[i, G_NOISE] * _random.normal_kept(stream, spare)
+                x = min(max(x_prev + shift, 0.0), 1.0)
+                state[X] = x
+                dx = x - x_prev
+                # 4. attrition (U5; stochastic Lanchester): Poisson losses, or for a mean above
+                # POISSON_EXACT_BELOW the rounded normal with its mean and variance
+                for s in range(2):
+                    mean = sp[i, 1 - s, LETHALITY] * power[1 - s]
+                    loss = 0.0
+                    if mean >= POISSON_EXACT_BELOW:
+                        z = _random.normal_kept(stream, spare)
+                        loss = max(math.floor(mean + math.sqrt(mean) * z + 0.5), 0.0)
+                    elif mean > 0.0:
+                        loss = float(_random.poisson(stream, mean))
+                    losses[s] = min(loss, state[TROOPS_A + s])
+            else:  # a ceasefire: nobody fights, uses up materiel, loses men or ground
+                dx = 0.0
+                for s in range(2):
+                    losses[s] = 0.0
+                    for a in range(n_active[s]):
+                        use[s, active[s, a]] = 0.0
             # ---- end of combat ----
             # 5. recruitment pipeline
             for s in range(2):
@@ -494,13 +522,14 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     sup += pp[i, j, P_DRIFT] - pp[i, j, P_FUTILITY] * max(lost, 0.0)
                     sup += pp[i, j, P_COHESION] * (mean_support - sup)
                     if pp[i, j, P_NOISE] > 0.0:
-                        sup += pp[i, j, P_NOISE] * rng.standard_normal()
+                        sup += pp[i, j, P_NOISE] * _random.normal_kept(stream, spare)
                     for k in range(n_events[j]):
                         fired = t == event_at[j, k]
                         if not fired and events[j, k, 1] > 0:  # a random event's trial
                             if event_wait[j, k] < 1.0:
                                 fired = True
-                                event_wait[j, k] = _waiting(rng.random(), event_log_q[j, k])
+                                u = _random.uniform(stream)
+                                event_wait[j, k] = _waiting(u, event_log_q[j, k])
                             else:
                                 event_wait[j, k] -= 1.0
                         if fired:
@@ -561,21 +590,21 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     state[STAB_A + s] = min(max(st, 0.0), 1.0)
             # 8-9. deterrent signals and the escalation ladder (section 7.2)
             catastrophe = False
-            if on_escalation:
+            if on_escalation and not quiet:  # no signals, rungs or hazard in a ceasefire
                 if signal_wait < 1.0:  # a deterrent signal
                     signals += 1.0
-                    signal_wait = _waiting(rng.random(), signal_log_q)
+                    signal_wait = _waiting(_random.uniform(stream), signal_log_q)
                 else:
                     signal_wait -= 1.0
                 moved = False
-                if crossing and rng.random() < gp[i, G_CLIMB]:
+                if crossing and _random.uniform(stream) < gp[i, G_CLIMB]:
                     rung += 1.0
                     moved = True
                 elif rung > 0:  # a trial to come down a rung
                     if descend_wait < 1.0:
                         rung -= 1.0
                         moved = True
-                        descend_wait = _waiting(rng.random(), descend_log_q)
+                        descend_wait = _waiting(_random.uniform(stream), descend_log_q)
                     else:
                         descend_wait -= 1.0
                 if moved:
@@ -612,13 +641,15 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         state[BELIEF_A] = p if math.isnan(ab[0]) else ab[0] / (ab[0] + ab[1])
         state[BELIEF_B] = p if math.isnan(ab[2]) else ab[2] / (ab[2] + ab[3])
         end_step[i] = t
-        _kernel.pay_flows(payoff, i, t, cost, u_sq, delta)
+        _truce.pay_flows(payoff, i, t, cost, u_sq, delta, truce)
         event[i] = outcome
         winner[i] = side_won
         if outcome == _kernel.ESCALATION:
             _kernel.pay_catastrophe(payoff, i, t, u_sq, delta, gp[i, G_CATASTROPHE])
         elif side_won >= 0:
             _kernel.pay_victory(payoff, i, t, side_won, u_win, delta)
+        elif has_truce and _truce.paused(truce, i, t):  # the deal holds from the horizon on
+            _truce.pay_end_of_truce(payoff, i, t, delta, truce)
         else:
             _kernel.pay_status_quo(payoff, i, t, u_sq, delta)
         while c_next < n_ckpt:
@@ -639,6 +670,7 @@ class Attrition(Engine):
     """The full war of attrition; see the module docstring for its equations."""
 
     name: ClassVar[str] = "attrition"
+    supports_truce: ClassVar[bool] = True
 
     def _war(self, scenario: Scenario) -> tuple[AttritionWar, tuple[str, str], list[str]]:
         war, sides = scenario.war, scenario.sides()
@@ -734,6 +766,15 @@ class Attrition(Engine):
         party = scenario.parties[patron]
         assert isinstance(party, PatronParty)
         return next(s for s in party.supports if s in sides)
+
+    def moving_in_truce(self, scenario: Scenario) -> list[str]:
+        """Forces, supply, stability, the economy and patrons' support keep moving."""
+        return [
+            f
+            for f in self.features(scenario)
+            if f.split(".")[0] in ("troops", "supply", "stability", "inflation",
+                                   "fiscal_buffer", "support")
+        ]  # fmt: skip
 
     def features(self, scenario: Scenario) -> list[str]:
         """What the bargaining layer can regress on, per checkpoint."""
@@ -897,7 +938,7 @@ class Attrition(Engine):
         _attrition_kernel(
             sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks,
             war.escalation.rungs, war.escalation.start, mech, war.breakpoint,
-            war.sanctioned_side(sides), war.escalating_side(sides), rng,
+            war.sanctioned_side(sides), war.escalating_side(sides), _random.block_key(rng),
             inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
             plan.horizon, plan.checkpoints, plan.band_stride,
             self._feature_index(scenario), var_idx, band_idx,
@@ -905,4 +946,5 @@ class Attrition(Engine):
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"],
             self._trace_buffer(out, len(plan.band_steps), len(banded)), lo, hi,
+            inputs["truce"],
         )  # fmt: skip
