@@ -38,6 +38,9 @@ def test_run_json_has_the_documented_keys(capsys):
     assert set(doc["outcomes"]["decisive"]) == {"A", "B"}
     assert set(doc["final"]["front"]) >= {"mean", "p05", "p50", "p95"}
     assert set(doc["duration"]) >= {"mean", "p05", "p50", "p95"}
+    assert {"checkpoints", "p_open", "slack", "outside_option", "now", "zopa"} <= set(doc["window"])
+    assert {"p_agreement", "agreement", "durability"} <= set(doc["negotiation"])
+    assert isinstance(doc["claims"], list)
 
 
 def test_run_compare_excludes_variant(capsys):

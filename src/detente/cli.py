@@ -293,7 +293,6 @@ def window(
     from detente.report.terminal import print_window_summary
 
     print_window_summary(out, doc)
-    _note(quiet, "Ripeness and the commitment-problem check are not computed yet.")
 
 
 @app.command()

@@ -11,14 +11,14 @@ paths are seeded by their index, so the first ``n`` paths of a run are the same 
 whatever the total: the analyses see exactly the wars the outcome shares are counted
 on, only fewer of them.
 
-The coupling of talks and war (ceasefires, breakdown) joins this pipeline later
-(shared/DESIGN.md §5: a war-only pass for outside options, then war and talks).
+Deals are then fed back into that war (``detente.negotiation.coupling``; DESIGN.md §5):
+the paths with a deal are fought again with a ceasefire from the deal's step, which
+breaks down when a party's updated value of fighting on exceeds the deal's value.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 
 from detente import __version__
 from detente.engines import WarRecord, run_war
+from detente.negotiation import Negotiation, negotiate
 from detente.results import Result
 from detente.scenario import Scenario, load
 
@@ -62,41 +63,14 @@ def head(record: WarRecord, n: int) -> WarRecord:
     return dataclasses.replace(record, paths=n, **sliced)
 
 
-def _find_negotiate() -> Callable[..., Any] | None:
-    """``negotiate`` from the negotiation layer, or ``None`` while it is not there."""
-    try:
-        import detente.negotiation as layer
-    except ImportError:
-        return None
-    found = getattr(layer, "negotiate", None)
-    if found is not None and not callable(found):  # the submodule, not the function
-        found = getattr(found, "negotiate", None)
-    if found is None:
-        try:
-            from importlib import import_module
+def negotiate_on(scenario: Scenario, record: WarRecord, *, seed: int) -> Negotiation:
+    """Run the scenario's negotiation on a simulated war, feeding its deals back into it.
 
-            found = getattr(import_module("detente.negotiation.negotiate"), "negotiate", None)
-        except ImportError:
-            return None
-    return found if callable(found) else None
-
-
-def negotiate_on(scenario: Scenario, record: WarRecord, *, seed: int) -> Any:
-    """Run the scenario's negotiation on a simulated war, if the negotiation layer exists.
-
-    The negotiation function is looked up, not imported by name, so a run works (and
-    says "not computed") before the negotiation layer lands. It is handed the war
-    record, so that the war as it happens is not simulated twice.
+    It is handed the war record, so that the war as it happens is not simulated twice.
     """
-    negotiate = _find_negotiate()
-    if negotiate is None:
-        return None
-    accepted = inspect.signature(negotiate).parameters
-    kwargs: dict[str, Any] = {"paths": record.paths, "seed": seed, "horizon": record.plan.horizon}
-    kwargs = {k: v for k, v in kwargs.items() if k in accepted}
-    if "record" in accepted:
-        kwargs["record"] = record
-    return negotiate(scenario, **kwargs)
+    return negotiate(
+        scenario, paths=record.paths, seed=seed, horizon=record.plan.horizon, record=record
+    )
 
 
 def simulate(
@@ -128,8 +102,8 @@ def simulate(
     progress
         Called as ``progress(blocks_done, blocks_total)`` while the war is simulated.
     analyse
-        Also analyse the settlement window, run the negotiation (when the negotiation
-        layer is installed) and evaluate the scenario's claims.
+        Also analyse the settlement window, run the negotiation (its deals fed back
+        into the war) and evaluate the scenario's claims.
     analysis_paths
         Paths of the window and negotiation analyses: the first ones of the war
         (default: ``min(paths, ANALYSIS_PATHS)``).
@@ -176,7 +150,7 @@ def simulate(
     say("analysing the window and negotiating")
     result.negotiation = negotiate_on(sc, analysed, seed=seed)
     # The negotiation analyses the window on the way; reuse it rather than redo it.
-    result.window = getattr(result.negotiation, "window", None)
+    result.window = result.negotiation.window
     if result.window is None:
         from detente.bargaining.window import window as analyse_window
 

@@ -252,10 +252,15 @@ def print_window_summary(console: Console, doc: dict[str, Any]) -> None:
         else "closed on most paths at every checkpoint"
     )
     console.print(f"[bold]{doc['scenario']}[/bold] -- settlement window: {opening}.")
-    table = Table(title="Window by checkpoint (shares of paths at war)", title_justify="left")
-    for column in ("step", "open", "at war", "slack p05", "p50", "p95", "closed: optimism",
-                   "no overlap", "commitment", "hurting stalemate"):  # fmt: skip
-        table.add_column(column, justify="right")
+    table = _compact("Window by checkpoint (shares of paths at war)")
+    table.caption = (
+        "closed by: optimism (a window on true valuations), no overlap, commitment (a side "
+        "gaining power fights on); stalemate: mutually hurting"
+    )
+    table.caption_justify = "left"
+    for column in ("step", "open", "at war", "slack p05", "p50", "p95", "optimism",
+                   "no overlap", "commitment", "stalemate"):  # fmt: skip
+        table.add_column(column, justify="right", no_wrap=True)
     slack, why = doc["slack"], doc["why_closed"]
     stalemate = doc["ripeness"]["hurting_stalemate"]
     for c, step in enumerate(doc["checkpoints"]):
@@ -269,7 +274,7 @@ def print_window_summary(console: Console, doc: dict[str, Any]) -> None:
         )  # fmt: skip
     console.print(table)
     if now is not None:
-        terms = Table(title=f"Terms at step {now}", title_justify="left")
+        terms = _compact(f"Terms at step {now}")
         for column in ("issue", "window", "nash", "kalai-smorodinsky", "egalitarian"):
             terms.add_column(column)
         for issue, bounds in doc["zopa"]["bounds"].items():
