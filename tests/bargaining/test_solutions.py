@@ -38,6 +38,26 @@ def test_solutions_on_fearons_pie(p, c_a, c_b):
         assert share == pytest.approx(expected, abs=1e-3), solve.__name__
 
 
+def test_solutions_differ_on_a_curved_frontier():
+    """Frontier u_B = 2 (1 - u_A**2), disagreement at 0: the three solutions part ways.
+
+    Nash maximises u_A u_B = 2 x (1 - x**2): x = 1/sqrt(3) (Nash 1950). Kalai-Smorodinsky
+    meets the line from 0 to the ideal point (1, 2): 2 (1 - x**2) = 2 x, x = (sqrt(5) -
+    1)/2 (Kalai & Smorodinsky 1975). Egalitarian equal gains: 2 (1 - x**2) = x,
+    x = (sqrt(17) - 1)/4 (Kalai 1977). Grid of 1/20000, so within 1e-4.
+    """
+    x = np.linspace(0.0, 1.0, 20_001)
+    utilities = np.column_stack([x, 2.0 * (1.0 - x**2)])
+    d = np.zeros((1, 2))
+    expected = {
+        nash: 1 / np.sqrt(3),
+        kalai_smorodinsky: (np.sqrt(5) - 1) / 2,
+        egalitarian: (np.sqrt(17) - 1) / 4,
+    }
+    for solve, share in expected.items():
+        assert utilities[solve(utilities, d)[0], 0] == pytest.approx(share, abs=1e-4)
+
+
 def test_weighted_nash_follows_rubinsteins_limit():
     """Asymmetric Nash with alpha_A = r_B/(r_A + r_B) is Rubinstein's patient limit."""
     space = fearon_grid()
