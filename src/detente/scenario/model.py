@@ -322,14 +322,69 @@ class FixedSchedule(Strict):
     at: list[Annotated[int, Field(ge=0)]] = Field(min_length=1)
 
 
+class Ripeness(Strict):
+    """Chances of talks at a checkpoint, by whether the path is ripe for them.
+
+    A path is ripe at a checkpoint when its two sides are in a mutually hurting stalemate
+    and its window is open (a way out): Zartman's (2000) two conditions, measured by the
+    window analysis (MODELS.md §3.4, indicators 1, 2 and 4).
+    """
+
+    base: Probability = Field(
+        description="Probability that talks are held at an eligible checkpoint on a path "
+        "at war that is not ripe (per checkpoint, not per step)."
+    )
+    ripe: Probability = Field(
+        description="Probability that talks are held at an eligible checkpoint on a path "
+        "at war that is ripe: both sides in a mutually hurting stalemate, with an open "
+        "window as the way out (per checkpoint, not per step)."
+    )
+    every: Annotated[int, Field(ge=1)] = Field(
+        default=1,
+        description="Steps between the steps that may host talks, each at the first "
+        "checkpoint at or after it (1: every checkpoint).",
+    )
+    start: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="First step that may host talks."
+    )
+
+
+class RipenessSchedule(Strict):
+    """Talks drawn per path and checkpoint, likelier where the war is ripe for them.
+
+    References
+    ----------
+    Zartman, I. W. (2000). Ripeness: the hurting stalemate and beyond. In P. C. Stern &
+    D. Druckman (Eds.), *International Conflict Resolution After the Cold War* (pp.
+    225-250). National Academies Press.
+    """
+
+    ripeness: Ripeness = Field(
+        description="Per-checkpoint chances of talks on paths that are not ripe (base) "
+        "and ripe (ripe)."
+    )
+
+
+# Pydantic puts a union's tag in an error's location, and the loader skips location parts
+# that are not keys of the document. Tags spelt like a schedule's own keys (`every`, `at`,
+# `ripeness`) would be taken for those keys, blaming the wrong field; these cannot be.
+_EVERY, _AT, _RIPENESS = "every k steps", "at fixed steps", "drawn by ripeness"
+
+
 def _schedule_tag(raw: Any) -> str:
+    # The key that names the form picks the model, so a misspelt field inside it is
+    # reported against that form rather than as a failed match of every form.
     if isinstance(raw, FixedSchedule) or (isinstance(raw, dict) and "at" in raw):
-        return "at"
-    return "every"
+        return _AT
+    if isinstance(raw, RipenessSchedule) or (isinstance(raw, dict) and "ripeness" in raw):
+        return _RIPENESS
+    return _EVERY
 
 
 Schedule = Annotated[
-    Annotated[EverySchedule, Tag("every")] | Annotated[FixedSchedule, Tag("at")],
+    Annotated[EverySchedule, Tag(_EVERY)]
+    | Annotated[FixedSchedule, Tag(_AT)]
+    | Annotated[RipenessSchedule, Tag(_RIPENESS)],
     Discriminator(_schedule_tag),
 ]
 
@@ -371,7 +426,9 @@ class Negotiation(Strict):
         default_factory=dict, description="Concession strategy per party (heuristic protocols)."
     )
     schedule: Schedule | None = Field(
-        default=None, description="When talks happen (default: at every checkpoint)."
+        default=None,
+        description="When talks happen: {every, start}, {at: [steps]}, or {ripeness: "
+        "{base, ripe}} drawn per path (default: at every checkpoint).",
     )
     pressure: list[Pressure] = Field(default_factory=list)
     breakdown_rate: NonNegative = Field(

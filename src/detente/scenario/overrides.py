@@ -4,9 +4,9 @@ One rule serves all three layers. An override is a path into the scenario (``war
 ``issues.territory.positions.russia.weight``, ``claims.0.predicate``) and a value. Blocks
 merge key by key, so ``{war: {p_win: 0.7}}`` changes only ``p_win``; a value -- a number,
 a distribution, a list -- replaces the old one whole; a block with a different ``engine``,
-``kind``, ``role`` or ``dist``, or in another form (a schedule ``at`` fixed steps
-replacing one ``every`` k steps), replaces the old block whole (switching engines does
-not leave the old engine's fields behind).
+``kind``, ``role`` or ``dist``, or in another form (a schedule ``at`` fixed steps, or
+drawn by ``ripeness``, replacing one ``every`` k steps), replaces the old block whole
+(switching engines does not leave the old engine's fields behind).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from detente.scenario.errors import Problem, ScenarioError
 from detente.scenario.yamlio import Document, Mark, Path, Positions, read_yaml
 
 _SWITCHES = ("engine", "kind", "role", "dist")
-_FORMS = ("every", "at")  # keys that say which form a block takes (a talks schedule)
+_FORMS = ("every", "at", "ripeness")  # keys naming the form of a block (a talks schedule)
 _QUANTITY_KEYS = {"value", "low", "high", "dist"}
 
 
@@ -64,8 +64,11 @@ def _replaces(old: Any, new: Any) -> bool:
         return True
     if _QUANTITY_KEYS & set(new):
         return True  # a new number or distribution, not an edit of the old one's fields
-    if any(k in new and k not in old for k in _FORMS):
-        return True  # another form of the block: e.g. talks at fixed steps, not every k
+    if any(k in old for k in _FORMS) and any(k in new and k not in old for k in _FORMS):
+        # Another form of a block that has one: talks at fixed steps, not every k. The
+        # old block must name a form, so that `every` added inside a ripeness block
+        # edits it instead of wiping its probabilities.
+        return True
     return any(k in new and k in old and new[k] != old[k] for k in _SWITCHES)
 
 
