@@ -5,7 +5,9 @@ values every party's outside option at every checkpoint
 (``detente.bargaining.window``), adds what each party privately knows of its own cost
 (``detente.negotiation.private``) and what patron pressure does to clients' options
 (``detente.negotiation.table``), then holds talks at the scheduled checkpoints on
-every path still at war and not yet agreed, with the scenario's protocol. The first
+every path still at war and not yet agreed, with the scenario's protocol. A ``ripeness``
+schedule instead draws, per path and checkpoint, whether talks are held, with a higher
+probability where the war is ripe for them (:func:`talk_invitations`). The first
 agreement on a path fixes its step and terms. Each deal is then fed back into its
 path's war -- a ceasefire from its step, a breakdown when some party would do better
 fighting, war again after it (``detente.negotiation.coupling``) -- which gives the
@@ -44,7 +46,7 @@ from detente.negotiation.table import Lever, levers, own_value, required_parties
 from detente.negotiation.terms import Stakes, approves, feasible, kernel_pressure
 from detente.negotiation.ultimatum import ultimatum
 from detente.scenario import Scenario, values, view_of
-from detente.scenario.model import EverySchedule
+from detente.scenario.model import EverySchedule, FixedSchedule, Ripeness, RipenessSchedule
 
 if TYPE_CHECKING:
     from detente.bargaining.window import Window
@@ -54,6 +56,9 @@ PROTOCOLS = ("equilibrium", "alternating", "mediated", "ultimatum")
 
 _DISCOUNT_STREAM = 0x6E65_6730
 """First spawn-key element of the random stream of per-path discount factors per round."""
+
+_TALKS_STREAM = 0x7461_6C6B
+"""First spawn-key element of the random stream that draws talks under a ripeness schedule."""
 
 Outcome = tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]
 
@@ -82,6 +87,10 @@ class Negotiation:
         value of fighting on then; a deal breaks down later when this, updated, exceeds
         the deal's value: the commitment problem).
 
+    Per checkpoint: ``talks`` (bool) says where talks were held -- the scheduled
+    checkpoints for fixed schedules, the checkpoints where at least one path held talks for
+    a ``ripeness`` schedule -- and ``held`` (int) counts the paths that held them.
+
     ``settlement`` is the war with each deal fed back into it and ``durability`` the share
     of deals still holding at the horizon (``None`` where the engine cannot pause, with
     the reason in ``feedback``).
@@ -103,6 +112,7 @@ class Negotiation:
     terms: NDArray[np.float64]
     utilities: NDArray[np.float64]
     outside: NDArray[np.float64]
+    held: NDArray[np.int64] | None = None  # (checkpoints,): paths that held talks
     levers: list[Lever] = field(default_factory=list)
     p_with_pressure: float | None = None
     p_without_pressure: float | None = None
@@ -122,12 +132,14 @@ class Negotiation:
         p = self.p_agreement
         talk_steps = self.checkpoints[self.talks]
         cumulative = [float((ok & (self.step <= s)).mean()) for s in talk_steps]
+        held = self.held if self.held is not None else np.zeros(len(self.checkpoints), np.int64)
         doc: dict[str, Any] = {
             "protocol": self.protocol,
             "parties": list(self.parties),
             "table": list(self.scenario.table()),
             "ratify": list(self.scenario.negotiation.ratify),
             "talks_at": talk_steps.tolist(),
+            "p_talks": (held[self.talks] / max(self.paths, 1)).tolist(),
             "p_agreement": p,
             "p_agreement_se": float(np.sqrt(p * (1 - p) / self.paths)),
             "p_agreement_by_step": cumulative,
@@ -202,25 +214,100 @@ class _Talked(NamedTuple):
     terms: NDArray[np.float64]
     utilities: NDArray[np.float64]
     outside: NDArray[np.float64]
+    held: NDArray[np.int64]  # (checkpoints,): paths that held talks there
 
 
 def talk_checkpoints(scenario: Scenario, checkpoints: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Which checkpoints host talks: each scheduled step's first checkpoint at or after it.
 
     Without a schedule, talks are held at every checkpoint. Scheduled steps after the
-    last checkpoint are dropped.
+    last checkpoint are dropped. For a ``ripeness`` schedule these are the checkpoints
+    that *may* host talks (its ``every`` and ``start``); whether a path talks there is
+    drawn by :func:`talk_invitations`.
     """
     schedule = scenario.negotiation.schedule
     if schedule is None or len(checkpoints) == 0:
         return np.ones(len(checkpoints), bool)
     last = int(checkpoints[-1])
-    if isinstance(schedule, EverySchedule):
-        steps = np.arange(schedule.start, last + 1, schedule.every)
-    else:
+    if isinstance(schedule, FixedSchedule):
         steps = np.array([s for s in schedule.at if s <= last], dtype=np.int64)
+    else:
+        every = schedule if isinstance(schedule, EverySchedule) else schedule.ripeness
+        steps = np.arange(every.start, last + 1, every.every)
     talks = np.zeros(len(checkpoints), bool)
     talks[np.searchsorted(checkpoints, steps, side="left")] = True
     return talks
+
+
+def ripe_for_talks(window: Window | None, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """Where the war is ripe for talks, (paths, checkpoints).
+
+    Ripe in Zartman's (2000) sense: a mutually hurting stalemate and a way out, that is,
+    the window's ``stalemate`` and ``open`` together. Where the stalemate is not defined
+    (``None``: the two sides are not both required parties, so their deadlock is not
+    what blocks a deal), the way out alone decides. Without a war (no window) nothing
+    hurts, so no path is ripe.
+    """
+    if window is None:
+        return np.zeros(shape, bool)
+    found = window.open
+    if window.stalemate is not None:
+        found = found & window.stalemate
+    # The window is analysed on the very record whose `alive` the talks read, so its
+    # arrays are (paths, checkpoints) like it; a mismatch is a bug, not a user error.
+    assert found.shape == shape, f"window {found.shape} vs talks {shape}"
+    return np.asarray(found, dtype=bool)
+
+
+def talk_invitations(
+    chances: Ripeness,
+    eligible: NDArray[np.bool_],
+    ripe_now: NDArray[np.bool_],
+    seed: int,
+    first_block: int = 0,
+) -> NDArray[np.bool_]:
+    """Which paths hold talks at which checkpoints under a ripeness schedule.
+
+    A path holds talks at an eligible checkpoint when a uniform drawn for that path and
+    checkpoint falls below ``chances.ripe`` where it is ripe and ``chances.base`` where
+    it is not; whether it is still at war without a deal is checked by the talks. The
+    uniforms are drawn for every path and checkpoint up front, block by block from a
+    stream of their own (``SeedSequence(seed, spawn_key=(stream, first_block + b))``), so
+    a path's draws depend neither on how the other paths' talks went nor on the number
+    of paths or threads. Uncertain probabilities are drawn per path from the same block
+    stream, after the uniforms.
+
+    Parameters
+    ----------
+    chances
+        The schedule's probabilities.
+    eligible
+        (checkpoints,): checkpoints that may host talks (:func:`talk_checkpoints`).
+    ripe_now
+        (paths, checkpoints): where each path is ripe (:func:`ripe_for_talks`).
+    seed, first_block
+        Root seed of the run and index of its first block of paths.
+
+    Returns
+    -------
+    numpy.ndarray
+        (paths, checkpoints) bool.
+    """
+    paths, n_ckpt = ripe_now.shape
+    out = np.zeros((paths, n_ckpt), bool)
+    for b in range(-(-paths // BLOCK_SIZE)):
+        key = (_TALKS_STREAM, first_block + b)
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+        rows = slice(b * BLOCK_SIZE, min((b + 1) * BLOCK_SIZE, paths))
+        n = rows.stop - rows.start
+        # Whole blocks are drawn so that a path's uniforms do not depend on how many
+        # paths its block holds.
+        u = rng.random((BLOCK_SIZE, n_ckpt))[:n]
+        base = values.sample(chances.base, rng, BLOCK_SIZE)[:n, None]
+        when_ripe = values.sample(chances.ripe, rng, BLOCK_SIZE)[:n, None]
+        p = np.where(ripe_now[rows], when_ripe, base)
+        out[rows] = (u < p) & eligible
+    return out
 
 
 def round_discounts(
@@ -351,11 +438,13 @@ def negotiate(
     active = [lever for lever in found if lever.applied]
     extra = [p for lever in active for p in lever.patrons if p not in required]
     columns = (*required, *dict.fromkeys(extra))
+    first_block = 0
     with threadpool_limits(1):  # small least-squares fits: BLAS threads only contend
         if scenario.war is None:
             setting = _no_war(scenario, paths, horizon, n, len(columns))
         else:
             actual = record or run_war(scenario, paths=paths, seed=seed, horizon=horizon)
+            first_block = actual.first_block
             setting = _with_war(scenario, actual, columns, active, degree)
     finite, exact = build_menus(scenario, columns)
     entry = np.full(n, -1, np.int64)
@@ -366,12 +455,18 @@ def negotiate(
         patrons[e, : len(lever.patrons)] = [columns.index(p) for p in lever.patrons]
     discount = round_discounts(scenario, required, len(setting.alive), seed)
     talks = talk_checkpoints(scenario, setting.checkpoints)
+    schedule = scenario.negotiation.schedule
+    if isinstance(schedule, RipenessSchedule):
+        ripe_now = ripe_for_talks(setting.window, setting.alive.shape)
+        invited = talk_invitations(schedule.ripeness, talks, ripe_now, seed, first_block)
+    else:  # every path talks at the scheduled checkpoints (a view: no copy per path)
+        invited = np.broadcast_to(talks, setting.alive.shape)
     space = settlement_space(scenario, required)
     vertices = slack_vertices(space)
 
     def run(with_pressure: bool) -> _Talked:
         return _talks(
-            scenario, name, setting, finite, exact, discount, talks, space, vertices,
+            scenario, name, setting, finite, exact, discount, invited, space, vertices,
             entry if with_pressure else np.full(n, -1, np.int64),
             patrons if with_pressure else np.zeros((0, 1), np.int64),
             with_pressure,
@@ -380,7 +475,9 @@ def negotiate(
     main = run(pressure)
     other = run(not pressure) if active else main
     with_p, without_p = (main, other) if pressure else (other, main)
-    agreed, checkpoint, rounds, terms, utilities, outside = main
+    agreed, checkpoint, rounds, terms, utilities, outside, held = main
+    if isinstance(schedule, RipenessSchedule):
+        talks = held > 0  # drawn talks: report where some path actually held them
     step = np.where(agreed, setting.checkpoints[np.maximum(checkpoint, 0)], -1)
     levels = {
         issue: [str(level) for level in finite.space.outcomes[k]]
@@ -390,7 +487,7 @@ def negotiate(
     found_talks = Negotiation(
         scenario=scenario, protocol=name, parties=required, issues=finite.issues,
         levels=levels, paths=len(agreed), seed=seed, checkpoints=setting.checkpoints,
-        talks=talks, agreed=agreed, step=step.astype(np.int64),
+        talks=talks, held=held, agreed=agreed, step=step.astype(np.int64),
         checkpoint=checkpoint.astype(np.int64), round=rounds.astype(np.int64),
         terms=terms, utilities=utilities[:, :n], outside=outside,
         levers=found, p_with_pressure=float(with_p.agreed.mean()),
@@ -416,14 +513,14 @@ def _talks(
     finite: Menu,
     exact: Menu,
     discount: NDArray[np.float64],
-    talks: NDArray[np.bool_],
+    invited: NDArray[np.bool_],
     space: SettlementSpace,
     vertices: NDArray[np.float64],
     entry: NDArray[np.int64],
     patrons: NDArray[np.int64],
     with_pressure: bool,
 ) -> _Talked:
-    """Talks at every scheduled checkpoint on the paths still at war without a deal."""
+    """Talks wherever ``invited`` (paths, checkpoints) says, on paths at war without a deal."""
     paths = setting.alive.shape[0]
     n = setting.believed.shape[2]
     agreed = np.zeros(paths, bool)
@@ -432,9 +529,11 @@ def _talks(
     terms = np.full((paths, len(finite.issues)), np.nan)
     utilities = np.full((paths, finite.utilities.shape[1]), np.nan)
     outside = np.full((paths, n), np.nan)
-    for c in np.flatnonzero(talks):
+    held = np.zeros(setting.alive.shape[1], np.int64)
+    for c in np.flatnonzero(invited.any(axis=0)):
         live = setting.alive[:, c]
-        rows = np.flatnonzero(live & ~agreed)
+        rows = np.flatnonzero(live & ~agreed & invited[:, c])
+        held[c] = rows.size
         if rows.size == 0:
             continue
         pressed = setting.pressed[rows, c] if with_pressure else np.zeros((rows.size, 0))
@@ -458,7 +557,7 @@ def _talks(
         terms[hit] = found_terms[ok]
         utilities[hit] = found_utils[ok]
         outside[hit] = stakes.own[ok, :n]
-    return _Talked(agreed, checkpoint, rounds, terms, utilities, outside)
+    return _Talked(agreed, checkpoint, rounds, terms, utilities, outside, held)
 
 
 def _proposer(scenario: Scenario) -> tuple[list[str], int]:
