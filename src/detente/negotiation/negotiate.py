@@ -244,9 +244,17 @@ def ripe_for_talks(window: Window | None, shape: tuple[int, int]) -> NDArray[np.
 
     Ripe in Zartman's (2000) sense: a mutually hurting stalemate and a way out, that is,
     the window's ``stalemate`` and ``open`` together. Where the stalemate is not defined
-    (``None``: the two sides are not both required parties, so their deadlock is not
-    what blocks a deal), the way out alone decides. Without a war (no window) nothing
+    (``None``: the window measures it only when both sides must agree to a deal), the way
+    out alone decides. Without a war (no window) nothing
     hurts, so no path is ripe.
+
+    References
+    ----------
+    Zartman, I. W. (2000). Ripeness: the hurting stalemate and beyond. In P. C. Stern &
+    D. Druckman (Eds.), *International Conflict Resolution After the Cold War* (pp.
+    225-250). National Academies Press. The indicators are those of MODELS.md §3.4
+    (stalemate, hurting, way out); talks with a probability that rises with them are
+    MODELS.md §9.2, U12.
     """
     if window is None:
         return np.zeros(shape, bool)
