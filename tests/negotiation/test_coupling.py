@@ -33,6 +33,16 @@ def test_deals_hold_when_peace_shifts_no_power(talks):
     np.testing.assert_allclose(settled.record.payoff[holding, 0], u[holding, 0] - cost, atol=1e-9)
 
 
+def test_deals_hold_under_private_costs_when_peace_shifts_no_power():
+    """Each path draws its own war costs, known to each side (the private part of its
+    outside option): the revaluation starts from the outside option each party agreed
+    with, so a ceasefire in which nothing moves breaks no deal."""
+    uncertain = "war.cost={A: {low: 0.005, high: 0.015}, B: {low: 0.005, high: 0.015}}"
+    found = negotiate(dt.load("battles", overrides=[uncertain]), paths=4000, seed=3)
+    assert found.p_agreement > 0.9
+    assert fight_and_talk(found, rate=50.0).durability() == 1.0
+
+
 def test_deals_that_shortchange_a_party_break_at_the_hazard(talks):
     worse = 0.05  # A's deal is now worth this much less than agreed
     rate = 2.0

@@ -9,13 +9,16 @@ path's war (DESIGN.md §5, "a deal changes the engine's regime"):
    value each step instead of the war's flows; what goes on without fighting --
    production, recruitment, politics, in engines that model them -- goes on.
 2. At every later checkpoint each required party revalues fighting on from the state
-   the peace has reached, with the valuation it fitted on wars under its own beliefs
-   (the window's least-squares Monte Carlo) at the checkpoint of the deal: the clock
-   does not move the balance, only what changed during the peace does. (Valuations
-   fitted at later checkpoints would be applied to states no war ever reached then --
-   beliefs frozen since the deal, say -- and extrapolate wildly.) In an engine where
-   nothing moves without fighting, a deal's value never falls below the parties'
-   values of fighting on, and deals hold, as Powell's argument says they should.
+   the peace has reached: its outside option when it agreed (private costs included),
+   plus the change in the valuation it fitted on wars under its own beliefs (the
+   window's least-squares Monte Carlo, at the checkpoint of the deal) between the
+   state of the deal and the state now. The clock does not move the balance, only what
+   changed during the peace does. (Valuations fitted at later checkpoints would be
+   applied to states no war ever reached then -- beliefs frozen since the deal, say --
+   and extrapolate wildly.) In an engine where nothing moves without fighting, a deal's
+   value never falls below the parties' values of fighting on, and deals hold, as
+   Powell's argument says they should. A client that patron pressure pushed below its
+   own outside option stays short of it: such a deal breaks at the hazard of that gap.
    Where some party would now do better fighting, the deal breaks down with hazard
    ``rate * excess`` per step, ``excess`` being the largest shortfall of a deal's value
    below a party's value of fighting on, in stake units: the commitment problem of
@@ -177,15 +180,24 @@ def fight_and_talk(negotiation: Negotiation, *, rate: float | None = None) -> Se
         rows = agreed & (negotiation.checkpoint < c) & (end == NOT_YET) & (quiet.alive[:, c] == 1)
         if not rows.any():
             continue
-        states = quiet.checkpoint_features[rows, c].astype(float)
+        index = np.flatnonzero(rows)
         struck = negotiation.checkpoint[rows]
-        fighting = np.empty((len(states), len(parties)))
+        states = quiet.checkpoint_features[index, c].astype(float)
+        then = quiet.checkpoint_features[index, struck].astype(float)
+        moved = np.empty((len(states), len(parties)))
         for deal in np.unique(struck):  # valued as when the deal was struck (see notes)
             mine = struck == deal
-            fighting[mine] = np.column_stack(
-                [window.value_of[p].at(int(deal), states[mine])[:, k]
-                 for p, k in zip(parties, columns, strict=True)]
-            )  # fmt: skip
+
+            def value(at: NDArray[np.float64], deal: int = int(deal)) -> NDArray[np.float64]:
+                return np.column_stack(
+                    [window.value_of[p].at(deal, at)[:, k]
+                     for p, k in zip(parties, columns, strict=True)]
+                )  # fmt: skip
+
+            moved[mine] = value(states[mine]) - value(then[mine])
+        # Each party's outside option when it agreed (its private part included), moved
+        # by what the peace changed since: the value of fighting on it now weighs.
+        fighting = negotiation.outside[rows] + moved
         shortfall = np.nan_to_num(fighting - negotiation.utilities[rows], nan=0.0)
         excess = np.maximum(shortfall.max(axis=1), 0.0)
         tau = steps[c] - steps[c - 1]
