@@ -66,3 +66,23 @@ def test_deals_that_shortchange_a_party_break_at_the_hazard(talks):
     # After a breakdown the war is fought again: some of those wars end decisively.
     assert (settled.record.event[broken] == DECISIVE).mean() > 0.5
     assert settled.durability() < 1.0
+
+
+def test_rearmament_in_a_ceasefire_breaks_deals_on_the_default():
+    """ukraine-2025, one round of talks at week 0: Russia's recruits keep arriving in the
+    ceasefire and, with a deal worth no more than its outside option when it agreed,
+    its value of fighting on overtakes the deal (the commitment problem). Without
+    Russian recruitment the balance barely moves and nearly every deal holds."""
+    once = ["negotiation.schedule={at: [0]}"]
+    no_recruits = [
+        "war.belligerents.russia.recruitment.contract=0",
+        "war.belligerents.russia.recruitment.mobilisation=0",
+    ]
+    kwargs = {"paths": 2000, "seed": 0, "horizon": 52}
+    rearming = negotiate(dt.load("ukraine-2025", overrides=once), **kwargs)
+    still = negotiate(dt.load("ukraine-2025", overrides=[*once, *no_recruits]), **kwargs)
+    assert rearming.p_agreement > 0.9 and still.p_agreement > 0.9
+    causes = rearming.settlement.summary()["breakdown_cause"]
+    assert rearming.durability < 0.85  # 0.68 when written
+    assert causes["russia"] > 0.9 * (1 - rearming.durability)
+    assert still.durability > 0.97  # 0.9975 when written

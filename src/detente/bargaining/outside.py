@@ -100,7 +100,8 @@ def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray
 
 Fit = tuple[NDArray[np.float64], ...]
 """One checkpoint's regression: feature centre, feature scale, coefficients (terms,
-targets), and the lowest and highest value of each target in the data fitted."""
+targets), the lowest and highest value of each target in the data fitted, and the
+lowest and highest value of each feature there."""
 
 Scaling = tuple[tuple[NDArray[np.float64], NDArray[np.float64]] | None, ...]
 """Per checkpoint, the centre and scale that standardise the features (None: no paths)."""
@@ -183,12 +184,20 @@ class ContinuationValue:
                 out[live, c] = found[:, pick]
         return out
 
-    def at(self, c: int, features: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Values (states, targets) of any states at checkpoint ``c`` (NaN without a fit)."""
+    def at(
+        self, c: int, features: NDArray[np.float64], *, within: bool = False
+    ) -> NDArray[np.float64]:
+        """Values (states, targets) of any states at checkpoint ``c`` (NaN without a fit).
+
+        ``within``: first bring each feature into the range the fit saw, so that states
+        beyond it (a ceasefire's, say) are valued at its edge, not by extrapolation.
+        """
         fit = self.fits[c] if c < len(self.fits) else None
         if fit is None:
             return np.full((len(features), self.targets), np.nan)
-        center, scale, coef, low, high = fit
+        center, scale, coef, low, high, seen_low, seen_high = fit
+        if within:
+            features = np.clip(features, seen_low, seen_high)
         found = polynomial_basis(features, self.degree, center, scale) @ coef
         # An expectation lies within what it averages: values outside the range of the
         # realised targets are the polynomial extrapolating (one party's fit applied to
@@ -231,7 +240,8 @@ def fit_expectation(
         y = target(c, live)
         targets = y.shape[1]
         coef = least_squares(polynomial_basis(features, degree, *standard), y)
-        fits.append((standard[0], standard[1], coef, y.min(axis=0), y.max(axis=0)))
+        fits.append((standard[0], standard[1], coef, y.min(axis=0), y.max(axis=0),
+                     features.min(axis=0), features.max(axis=0)))  # fmt: skip
     return ContinuationValue(degree, tuple(fits), targets)
 
 

@@ -8,17 +8,18 @@ path's war (DESIGN.md §5, "a deal changes the engine's regime"):
    ceasefire regime, :mod:`detente.engines._truce`) and every party receives the deal's
    value each step instead of the war's flows; what goes on without fighting --
    production, recruitment, politics, in engines that model them -- goes on.
-2. At every later checkpoint each required party revalues fighting on from the state
-   the peace has reached: its outside option when it agreed (private costs included),
-   plus the change in the valuation it fitted on wars under its own beliefs (the
-   window's least-squares Monte Carlo, at the checkpoint of the deal) between the
-   state of the deal and the state now. The clock does not move the balance, only what
-   changed during the peace does. (Valuations fitted at later checkpoints would be
-   applied to states no war ever reached then -- beliefs frozen since the deal, say --
-   and extrapolate wildly.) In an engine where nothing moves without fighting, a deal's
-   value never falls below the parties' values of fighting on, and deals hold, as
-   Powell's argument says they should. A client that patron pressure pushed below its
-   own outside option stays short of it: such a deal breaks at the hazard of that gap.
+2. At every later checkpoint each required party revalues fighting on: its outside
+   option when it agreed (private costs included), plus what the peace has moved --
+   the difference between the state now and the state of the deal, both valued with
+   the valuation it fitted at this checkpoint on wars under its own beliefs (the
+   window's least-squares Monte Carlo). Valuing both states at the same checkpoint
+   keeps the clock out: a shorter time left to fight moves both alike. Each feature is
+   first brought within the range of states the war reached by then, since a
+   ceasefire's rearmament can take forces beyond any of them, where the polynomial
+   would extrapolate. In an engine where nothing moves without fighting the state of
+   the deal is the state now, no value moves, and deals hold, as Powell's argument
+   says they should. A client that patron pressure pushed below its own outside
+   option stays short of it: such a deal breaks at the hazard of that gap.
    Where some party would now do better fighting, the deal breaks down with hazard
    ``rate * excess`` per step, ``excess`` being the largest shortfall of a deal's value
    below a party's value of fighting on, in stake units: the commitment problem of
@@ -184,17 +185,14 @@ def fight_and_talk(negotiation: Negotiation, *, rate: float | None = None) -> Se
         struck = negotiation.checkpoint[rows]
         states = quiet.checkpoint_features[index, c].astype(float)
         then = quiet.checkpoint_features[index, struck].astype(float)
-        moved = np.empty((len(states), len(parties)))
-        for deal in np.unique(struck):  # valued as when the deal was struck (see notes)
-            mine = struck == deal
-
-            def value(at: NDArray[np.float64], deal: int = int(deal)) -> NDArray[np.float64]:
-                return np.column_stack(
-                    [window.value_of[p].at(deal, at)[:, k]
-                     for p, k in zip(parties, columns, strict=True)]
-                )  # fmt: skip
-
-            moved[mine] = value(states[mine]) - value(then[mine])
+        # Both states valued with the fit of this checkpoint, within the range of states
+        # the war reached by then: the difference is what the peace moved, at the same
+        # time left to fight (see notes).
+        moved = np.column_stack(
+            [window.value_of[p].at(c, states, within=True)[:, k]
+             - window.value_of[p].at(c, then, within=True)[:, k]
+             for p, k in zip(parties, columns, strict=True)]
+        )  # fmt: skip
         # Each party's outside option when it agreed (its private part included), moved
         # by what the peace changed since: the value of fighting on it now weighs.
         fighting = negotiation.outside[rows] + moved
