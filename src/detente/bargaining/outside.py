@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -87,6 +89,26 @@ def _powers(
     return out
 
 
+@njit(cache=True, nogil=True)
+def column_ranges(values: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each column's lowest and highest value, in one pass over the rows.
+
+    NumPy's ``min(axis=0)`` and ``max(axis=0)`` on a tall, thin array cost two strided
+    passes each; the window analysis takes ranges of every regression's data.
+    """  # pragma: no cover - compiled
+    n, k = values.shape
+    low = np.full(k, np.inf)
+    high = np.full(k, -np.inf)
+    for r in range(n):
+        for j in range(k):
+            v = values[r, j]
+            if v < low[j]:
+                low[j] = v
+            if v > high[j]:
+                high[j] = v
+    return low, high
+
+
 def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
     """Least-squares coefficients by the normal equations.
 
@@ -109,12 +131,37 @@ Scaling = tuple[tuple[NDArray[np.float64], NDArray[np.float64]] | None, ...]
 
 def scaling_of(record: WarRecord) -> Scaling:
     """Mean and standard deviation of each feature over the live paths, per checkpoint."""
-    found: list[tuple[NDArray[np.float64], NDArray[np.float64]] | None] = []
-    for c in range(len(record.plan.checkpoints)):
-        live = record.alive[:, c] == 1
-        features = record.checkpoint_features[live, c].astype(float)
-        found.append((features.mean(axis=0), features.std(axis=0)) if live.any() else None)
-    return tuple(found)
+    mean, std, count = _live_moments(record.checkpoint_features, record.alive)
+    return tuple((mean[c], std[c]) if count[c] > 0 else None for c in range(len(count)))
+
+
+@njit(cache=True, nogil=True)
+def _live_moments(
+    features: NDArray[Any], alive: NDArray[Any]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:  # pragma: no cover
+    """Each feature's mean and (population) standard deviation over the live paths.
+
+    Per checkpoint, in two passes over the record (the mean, then squared deviations
+    from it) instead of a copy of every checkpoint's live rows.
+    """
+    paths, n_ckpt, k = features.shape
+    total = np.zeros((n_ckpt, k))
+    count = np.zeros(n_ckpt, np.int64)
+    for i in range(paths):
+        for c in range(n_ckpt):
+            if alive[i, c] == 1:
+                count[c] += 1
+                for j in range(k):
+                    total[c, j] += features[i, c, j]
+    mean = total / np.maximum(count, 1).reshape(-1, 1)
+    square = np.zeros((n_ckpt, k))
+    for i in range(paths):
+        for c in range(n_ckpt):
+            if alive[i, c] == 1:
+                for j in range(k):
+                    gap = features[i, c, j] - mean[c, j]
+                    square[c, j] += gap * gap
+    return mean, np.sqrt(square / np.maximum(count, 1).reshape(-1, 1)), count
 
 
 @dataclass(frozen=True)
@@ -130,15 +177,17 @@ class Bases:
 
     @classmethod
     def of(cls, record: WarRecord, degree: int, scaling: Scaling) -> Bases:
-        """Build the regressors of ``record``'s live states."""
-        arrays: list[NDArray[np.float64] | None] = []
-        for c, standard in enumerate(scaling):
+        """Build the regressors of ``record``'s live states (checkpoints side by side)."""
+
+        def build(c: int) -> NDArray[np.float64] | None:
             live = record.alive[:, c] == 1
+            standard = scaling[c]
             if standard is None or not live.any():
-                arrays.append(None)
-                continue
-            arrays.append(polynomial_basis(record.checkpoint_features[live, c], degree, *standard))
-        return cls(scaling, tuple(arrays))
+                return None
+            return polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
+
+        with ThreadPoolExecutor(max_workers=numba.get_num_threads()) as pool:
+            return cls(scaling, tuple(pool.map(build, range(len(scaling)))))
 
 
 @dataclass(frozen=True)
@@ -205,6 +254,33 @@ class ContinuationValue:
         return np.asarray(np.clip(found, low, high))
 
 
+def values_at(
+    fits: list[ContinuationValue], columns: list[int], c: int, features: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Target ``columns[k]`` of ``fits[k]`` at any states of checkpoint ``c``: (states, k).
+
+    Fits that standardise the features alike (fitted with the same ``scaling``) share
+    their regressors, which are then built once for all of them.
+    """
+    found = [f.fits[c] if c < len(f.fits) else None for f in fits]
+    first = found[0]
+    shared = first is not None and all(
+        fit is not None and fit[0] is first[0] and fits[k].degree == fits[0].degree
+        for k, fit in enumerate(found)
+    )
+    if not shared:
+        return np.column_stack(
+            [f.at(c, features)[:, col] for f, col in zip(fits, columns, strict=True)]
+        )
+    assert first is not None
+    basis = polynomial_basis(features, fits[0].degree, first[0], first[1])
+    out = np.empty((len(features), len(fits)))
+    for k, (fit, col) in enumerate(zip(found, columns, strict=True)):
+        assert fit is not None
+        out[:, k] = np.clip(basis @ fit[2][:, col], fit[3][col], fit[4][col])
+    return out
+
+
 Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]
 """``target(c, live)``: the realised future quantity on the live paths of checkpoint ``c``."""
 
@@ -240,8 +316,7 @@ def fit_expectation(
         y = target(c, live)
         targets = y.shape[1]
         coef = least_squares(polynomial_basis(features, degree, *standard), y)
-        fits.append((standard[0], standard[1], coef, y.min(axis=0), y.max(axis=0),
-                     features.min(axis=0), features.max(axis=0)))  # fmt: skip
+        fits.append((standard[0], standard[1], coef, *column_ranges(y), *column_ranges(features)))
     return ContinuationValue(degree, tuple(fits), targets)
 
 

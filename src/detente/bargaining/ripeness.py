@@ -41,7 +41,14 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.bargaining.outside import Target, fit_expectation, least_squares, polynomial_basis
+from detente.bargaining.outside import (
+    MAX_FIT_PATHS,
+    Bases,
+    Target,
+    fit_expectation,
+    least_squares,
+    polynomial_basis,
+)
 from detente.engines import DECISIVE, WarRecord
 
 STALEMATE_CHANCE = 0.1
@@ -112,7 +119,12 @@ states at checkpoint ``c`` (its fitted continuation value)."""
 
 
 def quiet_values(
-    record: WarRecord, value: Value, moving: NDArray[np.bool_], *, degree: int = 2
+    record: WarRecord,
+    value: Value,
+    moving: NDArray[np.bool_],
+    *,
+    degree: int = 2,
+    bases: Bases | None = None,
 ) -> NDArray[np.float64]:
     """Each side's value of fighting on after the steps to the next checkpoint in quiet.
 
@@ -122,6 +134,10 @@ def quiet_values(
     hold still -- a deal stops the battlefield from shifting power, not the factories
     or the voters. The state so projected is valued with the checkpoint's own valuation,
     so only the shift of power moves the value, not the clock.
+
+    ``bases``: the record's regressors, if already built (``Bases.of``); the projection's
+    fitted values do not depend on how the features were standardised. The projection
+    is fitted on at most :data:`MAX_FIT_PATHS` paths, as the valuations are.
 
     Returns
     -------
@@ -137,12 +153,13 @@ def quiet_values(
         state = record.checkpoint_features[live, c].astype(float)
         both = live & (record.alive[:, c + 1] == 1)
         if moving.any() and both.sum() > 1:
-            now = record.checkpoint_features[both, c].astype(float)
-            center, scale = now.mean(axis=0), now.std(axis=0)
-            later = record.checkpoint_features[both, c + 1][:, moving].astype(float)
-            basis = polynomial_basis(now, degree, center, scale)
-            coef = least_squares(basis, later)
-            state[:, moving] = polynomial_basis(state, degree, center, scale) @ coef
+            basis = bases.arrays[c] if bases is not None else None
+            if basis is None:
+                basis = polynomial_basis(state, degree, state.mean(axis=0), state.std(axis=0))
+            rows = np.flatnonzero(both[live])[:MAX_FIT_PATHS]  # positions among the live
+            later = record.checkpoint_features[np.flatnonzero(live)[rows], c + 1]
+            coef = least_squares(basis[rows], later[:, moving].astype(float))
+            state[:, moving] = basis @ coef
         out[live, c] = value(c, state)
     return out
 

@@ -18,14 +18,22 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from detente.bargaining.outside import Bases, ContinuationValue, fit_continuation, scaling_of
+from detente.bargaining.outside import (
+    Bases,
+    ContinuationValue,
+    fit_continuation,
+    scaling_of,
+    values_at,
+)
 from detente.bargaining.ripeness import (
     commitment_blocked,
     decisive_target,
@@ -320,15 +328,22 @@ def _analyse(
     scaling = scaling_of(actual)
     bases = Bases.of(actual, degree, scaling)
     n_all = len(actual.parties)
-    fitted: dict[int, ContinuationValue] = {}  # by id of the record fitted
-    predicted: dict[int, NDArray[np.float64]] = {}
-    for record in (actual, *views.values()):
-        if id(record) not in fitted:  # value of fighting on, then each side's outright win
-            fit = fit_continuation(record, degree=degree, scaling=scaling,
-                                   also=decisive_target(record))  # fmt: skip
-            # keep the required parties' values, then the two sides' chances of winning
-            keep = [*columns, n_all, n_all + 1]
-            fitted[id(record)], predicted[id(record)] = fit, fit.predict(actual, bases, keep)
+    # keep the required parties' values, then the two sides' chances of winning
+    keep = [*columns, n_all, n_all + 1]
+
+    def fit_and_predict(record: WarRecord) -> tuple[ContinuationValue, NDArray[np.float64]]:
+        # value of fighting on, then each side's outright win, at the actual states
+        fit = fit_continuation(record, degree=degree, scaling=scaling,
+                               also=decisive_target(record))  # fmt: skip
+        return fit, fit.predict(actual, bases, keep)
+
+    records = list({id(r): r for r in (actual, *views.values())}.values())
+    # Each record's regressions are independent of the others' (the same numbers in any
+    # order): run them side by side; NumPy and the basis kernel release the GIL.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(records), numba.get_num_threads()))) as pool:
+        done = list(pool.map(fit_and_predict, records))
+    fitted = {id(r): fit for r, (fit, _) in zip(records, done, strict=True)}
+    predicted = {id(r): values_ for r, (_, values_) in zip(records, done, strict=True)}
     n_req = len(parties)
     truth = predicted[id(actual)][:, :, :n_req]
     # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
@@ -355,7 +370,9 @@ def _analyse(
     s_own[alive] = slack(space, own[alive], vertices)
     closed = alive & (s_own < 0)  # only there does it matter how the true war is valued
     s_common[closed] = slack(space, common[closed], vertices)
-    stalemate, blocked = _diagnostics(scenario, parties, actual, own, own_fit, own_chance, degree)
+    stalemate, blocked = _diagnostics(
+        scenario, parties, actual, own, own_fit, own_chance, degree, bases
+    )
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked,
         value_of=own_fit,
@@ -370,6 +387,7 @@ def _diagnostics(
     own_fit: dict[str, ContinuationValue],
     own_chance: NDArray[np.float64],
     degree: int,
+    bases: Bases,
 ) -> tuple[NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
     """Hurting stalemate and commitment problem between the two sides, if both must agree."""
     if not all(side in parties for side in actual.sides):
@@ -383,12 +401,10 @@ def _diagnostics(
     columns = [actual.parties.index(s) for s in sides]
 
     def value(c: int, states: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.column_stack(
-            [own_fit[s].at(c, states)[:, col] for s, col in zip(sides, columns, strict=True)]
-        )
+        return values_at([own_fit[s] for s in sides], columns, c, states)
 
     moving = set(get_engine(actual.engine).moving_in_truce(actual.scenario))
     mask = np.array([f in moving for f in actual.features], dtype=bool)
-    projected = quiet_values(actual, value, mask, degree=degree)
+    projected = quiet_values(actual, value, mask, degree=degree, bases=bases)
     blocked = commitment_blocked(actual, own_sides, projected, utilities, discount)
     return stalemate, blocked
