@@ -338,41 +338,45 @@ def _analyse(
         return fit, fit.predict(actual, bases, keep)
 
     records = list({id(r): r for r in (actual, *views.values())}.values())
-    # Each record's regressions are independent of the others' (the same numbers in any
-    # order): run them side by side; NumPy and the basis kernel release the GIL.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(records), numba.get_num_threads()))) as pool:
-        done = list(pool.map(fit_and_predict, records))
-    fitted = {id(r): fit for r, (fit, _) in zip(records, done, strict=True)}
-    predicted = {id(r): values_ for r, (_, values_) in zip(records, done, strict=True)}
-    n_req = len(parties)
-    truth = predicted[id(actual)][:, :, :n_req]
-    # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own view
-    # of the war (private information: each knows its own, estimates the others').
-    believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
-    # Each side's own estimate of winning outright (for the stalemate diagnostic).
-    own_chance = np.full((paths, n_ckpt, 2), np.nan)
-    own_fit = {}
-    for i, party in enumerate(parties):
-        view = views.get(party, actual)
-        own_fit[party] = fitted[id(view)]
-        believed[:, :, i, :] = predicted[id(view)][:, :, :n_req]
-        if party in actual.sides:
-            k = actual.sides.index(party)
-            own_chance[:, :, k] = np.clip(predicted[id(view)][:, :, n_req + k], 0.0, 1.0)
-    idx = np.arange(len(parties))
-    own = believed[:, :, idx, idx].astype(float)
-    common = truth
     space = settlement_space(scenario, parties)
-    alive = actual.alive == 1
-    s_own = np.full(alive.shape, np.nan)
-    s_common = np.full(alive.shape, np.nan)
-    vertices = slack_vertices(space)  # path-independent: found once
-    s_own[alive] = slack(space, own[alive], vertices)
-    closed = alive & (s_own < 0)  # only there does it matter how the true war is valued
-    s_common[closed] = slack(space, common[closed], vertices)
-    stalemate, blocked = _diagnostics(
-        scenario, parties, actual, own, own_fit, own_chance, degree, bases
-    )
+    # Each record's regressions are independent of the others' (the same numbers in any
+    # order), and so are the slack's path-independent vertices: run them side by side
+    # (NumPy and the compiled kernels release the GIL).
+    with ThreadPoolExecutor(max_workers=max(1, numba.get_num_threads())) as pool:
+        found_vertices = pool.submit(slack_vertices, space)
+        done = list(pool.map(fit_and_predict, records))
+        fitted = {id(r): fit for r, (fit, _) in zip(records, done, strict=True)}
+        predicted = {id(r): values_ for r, (_, values_) in zip(records, done, strict=True)}
+        n_req = len(parties)
+        truth = predicted[id(actual)][:, :, :n_req]
+        # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own
+        # view of the war (private information: each knows its own, estimates the others').
+        believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
+        # Each side's own estimate of winning outright (for the stalemate diagnostic).
+        own_chance = np.full((paths, n_ckpt, 2), np.nan)
+        own_fit = {}
+        for i, party in enumerate(parties):
+            view = views.get(party, actual)
+            own_fit[party] = fitted[id(view)]
+            believed[:, :, i, :] = predicted[id(view)][:, :, :n_req]
+            if party in actual.sides:
+                k = actual.sides.index(party)
+                own_chance[:, :, k] = np.clip(predicted[id(view)][:, :, n_req + k], 0.0, 1.0)
+        idx = np.arange(len(parties))
+        own = believed[:, :, idx, idx].astype(float)
+        common = truth
+        # the stalemate and commitment checks alongside the slack
+        diagnostics = pool.submit(
+            _diagnostics, scenario, parties, actual, own, own_fit, own_chance, degree, bases
+        )
+        alive = actual.alive == 1
+        s_own = np.full(alive.shape, np.nan)
+        s_common = np.full(alive.shape, np.nan)
+        vertices = found_vertices.result()
+        s_own[alive] = slack(space, own[alive], vertices)
+        closed = alive & (s_own < 0)  # only there does it matter how the true war is valued
+        s_common[closed] = slack(space, common[closed], vertices)
+        stalemate, blocked = diagnostics.result()
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked,
         value_of=own_fit,
