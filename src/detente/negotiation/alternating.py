@@ -69,10 +69,48 @@ negotiation's estimates).
 
 Acceptance
 ----------
-``AC_next`` (Baarslag, Hindriks & Jonker 2014): a party accepts when the offer is worth
-at least as much to it as the package it would itself offer at its next turn; in the last
-round (no next turn) it accepts anything worth at least its floor. A tit-for-tat party
-evaluates its next offer with the offer on the table as the latest move it reciprocates.
+How a party answers an offer is its *acceptance rule*, chosen per party among the
+conditions Baarslag, Hindriks & Jonker (2014) compare; ``next`` is the default. Under
+every rule a party rejects a package worth less to it than its floor, so no agreement
+ever gives a party less than its outside option. The rules that look at the clock read
+``tau_t = t / (rounds - 1)``, the share of the deadline gone at round ``t``; a single
+round is itself the deadline (``tau = 1`` there for acceptance, whereas the
+strategies' ``tau = 0`` only says that an ultimatum demands the best).
+
+``next`` (AC_next)
+    Accept an offer worth at least as much as the package the party would itself offer
+    at its next turn: nothing better is to be had by rejecting it. A tit-for-tat party
+    evaluates its next offer with the offer on the table as the latest move it
+    reciprocates. In the last round there is no next turn: a rejection ends the talks,
+    which is worth the floor, so the party accepts anything worth at least its floor.
+``const`` (AC_const(alpha))
+    Accept an offer worth at least ``floor + alpha * (u_max - floor)``: ``alpha`` is the
+    share of the way from the floor to the party's best package, so 0 accepts anything
+    worth its floor and 1 only a package as good as its best. The paper writes alpha as
+    a utility; stating it relative to the floor keeps it meaningful when outside options
+    differ from path to path. The clock plays no part, at the deadline neither: a party
+    with ``alpha > 0`` lets the talks fail in the last round rather than take less.
+``time`` (AC_time(T))
+    Reject everything before ``tau_t >= T``; from then on accept any offer worth at
+    least the floor. ``T = 0`` takes the first such offer; at the deadline ``tau = 1``,
+    so in the last round it accepts as ``next`` does.
+``combi`` (AC_combi(T, MAX^W))
+    AC_next, or, once ``tau_t >= T``, accept an offer (worth at least the floor) that is
+    at least as good as the best offer the party has received so far. The paper's MAX^W
+    is that best over a window W of the offers received; here W is the whole history,
+    from the first round on (Genius's AC_CombiMaxInWindow instead looks back over as
+    much time as is left). A party "receives" every offer another party makes. In the
+    last round it accepts anything worth its floor, through AC_next.
+
+So in the last round ``next``, ``time`` and ``combi`` all accept any offer worth at least
+the floor, and only ``const``, a fixed aspiration that ignores the clock, may refuse one.
+
+What a party offers does not depend on how offers are answered: its target depends on
+the round, its floor, its estimates and (tit-for-tat) the offers made so far. Until an
+agreement the offers are therefore the same under any acceptance rules, and a rule that
+accepts at least what another accepts in every round (``const`` with ``alpha = 0``,
+``time`` with ``T = 0``, and ``combi`` for any ``T``, compared with ``next``) agrees
+whenever the other does and never later.
 
 Everything is deterministic: no random numbers, so the same inputs give the same
 agreements for any number of threads.
@@ -88,6 +126,9 @@ Faratin, P., Sierra, C., & Jennings, N. R. (1998). Negotiation decision function
 autonomous agents. *Robotics and Autonomous Systems*, 24(3-4), 159-182.
 Baarslag, T., Hindriks, K., & Jonker, C. (2014). Effective acceptance conditions in
 bilateral negotiation. *Decision Support Systems*, 60, 68-77.
+Lin, R., Kraus, S., Baarslag, T., Tykhonov, D., Hindriks, K., & Jonker, C. M. (2014).
+Genius: an integrated environment for supporting the design of generic automated
+negotiators. *Computational Intelligence*, 30(1), 48-70.
 Binmore, K., Shaked, A., & Sutton, J. (1989). An outside option experiment. *Quarterly
 Journal of Economics*, 104(4), 753-770.
 Fisher, R., & Ury, W. (1981). *Getting to Yes*. Houghton Mifflin.
@@ -120,6 +161,14 @@ DEFAULT_EXPONENTS: dict[str, float] = {
 }
 """Concession exponent ``e`` of each strategy unless ``exponents`` says otherwise."""
 
+ACCEPTANCE: dict[str, int] = {
+    "next": 0,
+    "const": 1,
+    "time": 2,
+    "combi": 3,
+}
+"""Acceptance-rule codes accepted by :func:`alternating` (Baarslag et al. 2014)."""
+
 OUTSIDE_OPTION_SPAN = 5.0
 """``e = e0 * SPAN ** (-a)``: advantage 1 gives Boulware's 0.2, -1 Conceder's 5 (e0 = 1)."""
 
@@ -128,6 +177,9 @@ CHUNK = 1024
 
 _TIT_FOR_TAT = 3
 _OUTSIDE_OPTION = 4
+_CONST = 1
+_TIME = 2
+_COMBI = 3
 
 
 @njit(cache=True, nogil=True)
@@ -199,6 +251,8 @@ def _negotiate(  # type: ignore[no-untyped-def]
     estimates,
     strategy,
     exponents,
+    acceptance,
+    accept_param,
     rounds,
     first,
     agreed,
@@ -232,6 +286,14 @@ def _negotiate(  # type: ignore[no-untyped-def]
     lazy_best = np.empty((n, n_packages), np.int64)
     lazy_score = np.empty(n)
     scanned = np.empty(n, np.int64)
+    # acceptance: const's bar in utility (per negotiation: it rests on the floor), and
+    # combi's best offer received so far (kept only when some party needs it)
+    bar = np.empty(n)
+    best_seen = np.empty(n)
+    any_combi = False
+    for i in range(n):
+        if acceptance[i] == _COMBI:
+            any_combi = True
 
     for p in range(n_neg):
         agreed[p] = False
@@ -263,9 +325,15 @@ def _negotiate(  # type: ignore[no-untyped-def]
             prev_offer[i] = -1
             cached_round[i] = -1
             scanned[i] = 0
+            best_seen[i] = -np.inf
+            if acceptance[i] == _CONST:
+                a = accept_param[i]
+                # a = 1 must be exactly u_max ("only its best"), a = 0 exactly the floor
+                bar[i] = u_max[i] if a >= 1.0 else floor[i] + a * (u_max[i] - floor[i])
 
         for t in range(rounds):
             prop = (first + t) % n
+            clock = t / span if rounds > 1 else 1.0  # a single round is the deadline
             if strategy[prop] == _TIT_FOR_TAT:
                 j = (prop + n - 1) % n  # the party that proposed just before
                 if prev_offer[j] >= 0:
@@ -291,6 +359,19 @@ def _negotiate(  # type: ignore[no-untyped-def]
                     if ui < floor[i]:
                         offer = -2  # rejected
                         break
+                    rule = acceptance[i]
+                    if rule == _CONST:
+                        if ui < bar[i]:
+                            offer = -2
+                            break
+                        continue
+                    if rule == _TIME:
+                        if clock < accept_param[i]:
+                            offer = -2
+                            break
+                        continue
+                    if rule == _COMBI and clock >= accept_param[i] and ui >= best_seen[i]:
+                        continue  # no worse than any offer before it: AC_next not needed
                     if t == last_round:
                         continue  # last round: anything at least the floor
                     tt = t + (i - prop + n) % n  # its next turn
@@ -348,6 +429,12 @@ def _negotiate(  # type: ignore[no-untyped-def]
                         trace[p, t] = k
                     prev_offer[i] = last_offer[i]
                     last_offer[i] = k
+                    if any_combi:
+                        # every other party receives it; including it in the best so
+                        # far is the same test as comparing with the offers before it
+                        for j in range(n):
+                            if j != i and utilities[k, j] > best_seen[j]:
+                                best_seen[j] = utilities[k, j]
                 elif utilities[offer, i] < utilities[k, i]:
                     offer = -2  # AC_next: my own next offer is worth more to me
                     break
@@ -366,9 +453,13 @@ def _validate(
     rounds: int,
     first: int,
     exponents: NDArray[np.float64] | None,
+    acceptance: NDArray[np.int64] | None = None,
+    acceptance_param: NDArray[np.float64] | None = None,
 ) -> tuple[
     NDArray[np.float64],
     NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
     NDArray[np.float64],
     NDArray[np.int64],
     NDArray[np.float64],
@@ -410,7 +501,44 @@ def _validate(
         if (given[chosen] <= 0).any() or np.isinf(given[chosen]).any():
             raise ValueError("exponents: each must be finite and > 0 (NaN keeps the default)")
         e[chosen] = given[chosen]
-    return u, r, est, s.astype(np.int64), e
+    rule, param = _validate_acceptance(n, acceptance, acceptance_param)
+    return u, r, est, s.astype(np.int64), e, rule, param
+
+
+def _validate_acceptance(
+    n: int,
+    acceptance: NDArray[np.int64] | None,
+    acceptance_param: NDArray[np.float64] | None,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Rule codes (default ``next``) and parameters (NaN where the rule takes none)."""
+    if acceptance is None:
+        rule = np.zeros(n, np.int64)
+    else:
+        a = np.asarray(acceptance)
+        if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer):
+            raise ValueError(
+                f"acceptance: expected {n} integer codes, got shape {a.shape}, {a.dtype}"
+            )
+        bad = [int(c) for c in a if int(c) not in ACCEPTANCE.values()]
+        if bad:
+            raise ValueError(f"acceptance: unknown code(s) {bad}; known: {ACCEPTANCE}")
+        rule = a.astype(np.int64)
+    if acceptance_param is None:
+        param = np.full(n, np.nan)
+    else:
+        param = np.asarray(acceptance_param, dtype=np.float64).copy()
+        if param.shape != (n,):
+            raise ValueError(f"acceptance_param: expected shape ({n},), got {param.shape}")
+    names = {code: name for name, code in ACCEPTANCE.items()}
+    for i in range(n):
+        if rule[i] == ACCEPTANCE["next"]:
+            param[i] = np.nan  # takes no parameter: whatever was given is not used
+        elif not 0.0 <= param[i] <= 1.0:  # NaN fails too
+            raise ValueError(
+                f"acceptance_param: party {i} ({names[int(rule[i])]}) needs a value in "
+                f"[0, 1], got {param[i]}"
+            )
+    return rule, param
 
 
 def _run(
@@ -421,12 +549,15 @@ def _run(
     rounds: int,
     first: int,
     exponents: NDArray[np.float64] | None,
+    acceptance: NDArray[np.int64] | None,
+    acceptance_param: NDArray[np.float64] | None,
     threads: int | None,
     tracing: bool,
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    u, r, est, s, e = _validate(
-        utilities, reservation, estimates, strategy, rounds, first, exponents
-    )
+    u, r, est, s, e, rule, param = _validate(
+        utilities, reservation, estimates, strategy, rounds, first, exponents, acceptance,
+        acceptance_param,
+    )  # fmt: skip
     n_packages, n = u.shape
     # each party's packages from best to worst for it (stable: lower index first)
     order = np.empty((n, n_packages), np.int64)
@@ -447,8 +578,8 @@ def _run(
     def chunk(start: int) -> None:
         stop = min(start + CHUNK, n_neg)
         _negotiate(
-            u, order, sorted_u, static_best, r[start:stop], est[start:stop], s, e,
-            int(rounds), int(first), agreed[start:stop], package[start:stop],
+            u, order, sorted_u, static_best, r[start:stop], est[start:stop], s, e, rule,
+            param, int(rounds), int(first), agreed[start:stop], package[start:stop],
             when[start:stop], trace[start:stop] if tracing else trace,
         )  # fmt: skip
 
@@ -472,12 +603,14 @@ def alternating(
     first: int = 0,
     *,
     exponents: NDArray[np.float64] | None = None,
+    acceptance: NDArray[np.int64] | None = None,
+    acceptance_param: NDArray[np.float64] | None = None,
     threads: int | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]:
     """Heuristic stacked alternating offers with a deadline, for many negotiations at once.
 
     See the module docstring for the protocol, the strategies, the offers and the
-    acceptance rule.
+    acceptance rules.
 
     Parameters
     ----------
@@ -498,6 +631,14 @@ def alternating(
         Concession exponent ``e`` per party, replacing its strategy's default
         (:data:`DEFAULT_EXPONENTS`); NaN keeps the default. For tit-for-tat it is the
         exponent of its deadline tactic, for the outside-option strategy ``e0``.
+    acceptance : ndarray of int, shape (parties,), optional
+        Each party's acceptance rule, codes from :data:`ACCEPTANCE` (default: ``next``
+        for every party, the rule of earlier versions).
+    acceptance_param : ndarray, shape (parties,), optional
+        The rule's parameter, in [0, 1]: ``const``'s ``alpha`` (the share of the way
+        from the party's floor to its best package that an offer must reach),
+        ``time``'s and ``combi``'s ``T`` (the share of the deadline after which they
+        relax). Required for those rules; ignored (may be NaN) for ``next``.
     threads : int, optional
         Threads sharing the negotiations (default: numba's thread count). Results do
         not depend on it.
@@ -513,12 +654,14 @@ def alternating(
     Raises
     ------
     ValueError
-        On inconsistent shapes, unknown strategy codes, NaN inputs, ``rounds < 1``,
-        ``first`` out of range or non-positive exponents.
+        On inconsistent shapes, unknown strategy or acceptance codes, NaN inputs,
+        ``rounds < 1``, ``first`` out of range, non-positive exponents, or a missing or
+        out-of-range acceptance parameter.
     """
     agreed, package, when, _ = _run(
-        utilities, reservation, estimates, strategy, rounds, first, exponents, threads, False
-    )
+        utilities, reservation, estimates, strategy, rounds, first, exponents, acceptance,
+        acceptance_param, threads, False,
+    )  # fmt: skip
     return agreed, package, when
 
 
@@ -531,6 +674,8 @@ def alternating_trace(
     first: int = 0,
     *,
     exponents: NDArray[np.float64] | None = None,
+    acceptance: NDArray[np.int64] | None = None,
+    acceptance_param: NDArray[np.float64] | None = None,
     threads: int | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """:func:`alternating` that also returns every offer made (for small cases).
@@ -545,5 +690,6 @@ def alternating_trace(
         (then no one offers). ``utilities[offers[p, t]]`` are the offered utilities.
     """
     return _run(
-        utilities, reservation, estimates, strategy, rounds, first, exponents, threads, True
-    )
+        utilities, reservation, estimates, strategy, rounds, first, exponents, acceptance,
+        acceptance_param, threads, True,
+    )  # fmt: skip
