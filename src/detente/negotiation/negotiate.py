@@ -18,8 +18,9 @@ Protocols (``negotiation.protocol`` or ``protocol=``):
 ``equilibrium``
     Subgame-perfect alternating offers with a deadline (``equilibrium.py``).
 ``alternating``
-    Heuristic alternating offers with concession strategies under private
-    information (``alternating.py``); veto players vote on the table's agreement.
+    Heuristic alternating offers with concession strategies and acceptance rules
+    under private information (``alternating.py``); veto players vote on the table's
+    agreement.
 ``mediated``
     A single negotiating text improved by a mediator (``mediated.py``).
 ``ultimatum``
@@ -46,7 +47,13 @@ from detente.negotiation.table import Lever, levers, own_value, required_parties
 from detente.negotiation.terms import Stakes, approves, feasible, kernel_pressure
 from detente.negotiation.ultimatum import ultimatum
 from detente.scenario import Scenario, values, view_of
-from detente.scenario.model import EverySchedule, FixedSchedule, Ripeness, RipenessSchedule
+from detente.scenario.model import (
+    Acceptance,
+    EverySchedule,
+    FixedSchedule,
+    Ripeness,
+    RipenessSchedule,
+)
 
 if TYPE_CHECKING:
     from detente.bargaining.window import Window
@@ -412,7 +419,7 @@ def negotiate(
     scenario
         The scenario; its ``negotiation`` block says who sits at the table, who must
         ratify, the protocol, proposer, deadline, discount factors, strategies,
-        schedule and patron pressure.
+        acceptance rules, schedule and patron pressure.
     protocol
         One of :data:`PROTOCOLS` (default: the scenario's).
     paths, seed, horizon
@@ -592,6 +599,19 @@ def _protocol(
     return _alternating(scenario, stakes, finite, table, start)
 
 
+def _acceptance(scenario: Scenario, table: list[str]) -> tuple[list[str], list[float]]:
+    """Each seat's acceptance rule and its parameter (NaN for ``next``, which takes none)."""
+    default = Acceptance()
+    rules: list[str] = []
+    params: list[float] = []
+    for party in table:
+        chosen = scenario.negotiation.acceptance.get(party, default)
+        value = chosen.utility if chosen.rule == "const" else chosen.time
+        rules.append(chosen.rule)
+        params.append(np.nan if value is None else float(value))
+    return rules, params
+
+
 def _alternating(
     scenario: Scenario, stakes: Stakes, finite: Menu, table: list[str], start: int
 ) -> Outcome:
@@ -603,7 +623,7 @@ def _alternating(
     weighs all of them against fighting on without the aid. A veto player accepts the
     table's agreement if it gives it its outside option (pressure-aware).
     """
-    from detente.negotiation.alternating import STRATEGIES, alternating
+    from detente.negotiation.alternating import ACCEPTANCE, STRATEGIES, alternating
 
     required = required_parties(scenario)
     n = len(required)
@@ -621,12 +641,15 @@ def _alternating(
     strategy = np.array(
         [STRATEGIES[scenario.negotiation.strategies.get(p, "linear")] for p in table], np.int64
     )
+    rule, param = _acceptance(scenario, table)
     candidates = finite.pareto
     agreed, package, when = alternating(
         np.ascontiguousarray(finite.utilities[candidates][:, seats]),
         np.ascontiguousarray(own[:, seats]),
         np.ascontiguousarray(believed[:, seats][:, :, seats]),
         strategy, scenario.negotiation.rounds, start,
+        acceptance=np.array([ACCEPTANCE[r] for r in rule], np.int64),
+        acceptance_param=np.array(param, np.float64),
     )  # fmt: skip
     chosen = np.where(agreed, candidates[np.maximum(package, 0)], -1)
     veto = [i for i in range(n) if i not in set(seats.tolist())]

@@ -12,6 +12,8 @@ from detente.scenario import predicate, values
 from detente.scenario.attrition import AttritionWar
 from detente.scenario.errors import did_you_mean
 from detente.scenario.model import (
+    ACCEPTANCE_PARAMETER,
+    Acceptance,
     BattlesWar,
     ContinuousIssue,
     DiscreteIssue,
@@ -205,6 +207,9 @@ def _negotiation(sc: Scenario, found: Found) -> None:
         )
     _names(found, (*here, "discount"), neg.discount, parties, "party")
     _names(found, (*here, "strategies"), neg.strategies, table, "party at the table")
+    _names(found, (*here, "acceptance"), neg.acceptance, table, "party at the table")
+    for name, rule in neg.acceptance.items():
+        _acceptance(found, (*here, "acceptance", name), rule)
     for i, lever in enumerate(neg.pressure):
         at = (*here, "pressure", i)
         patron = sc.parties.get(lever.patron)
@@ -227,6 +232,24 @@ def _negotiation(sc: Scenario, found: Found) -> None:
                     "with positive weight on any issue",
                 )
             )
+
+
+def _acceptance(found: Found, here: Path, acceptance: Acceptance) -> None:
+    """Each rule takes exactly its own parameter: const ``utility``, time and combi ``time``."""
+    needed = ACCEPTANCE_PARAMETER[acceptance.rule]
+    for field in ("utility", "time"):
+        given = getattr(acceptance, field) is not None
+        if given and field != needed:
+            takes = f"it takes {needed!r}" if needed else "it takes no parameter"
+            message = f"{field!r} does not apply to rule {acceptance.rule!r}; {takes}"
+            found.append(((*here, field, "@key"), message))
+    if needed is not None and getattr(acceptance, needed) is None:
+        meaning = {
+            "utility": "the share of the way from its outside option to its best package "
+            "that an offer must be worth",
+            "time": "the share of the deadline after which it relaxes",
+        }[needed]
+        found.append(((*here, "rule"), f"rule {acceptance.rule!r} needs {needed!r}: {meaning}"))
 
 
 def _claims(sc: Scenario, found: Found) -> None:

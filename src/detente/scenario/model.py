@@ -401,6 +401,54 @@ class Pressure(Strict):
 
 Strategy = Literal["boulware", "conceder", "linear", "tit_for_tat", "outside_option"]
 
+AcceptanceRule = Literal["next", "const", "time", "combi"]
+
+ACCEPTANCE_PARAMETER: dict[str, str | None] = {
+    "next": None,
+    "const": "utility",
+    "time": "time",
+    "combi": "time",
+}
+"""The field that carries each acceptance rule's parameter (checked in ``checks.py``)."""
+
+
+class Acceptance(Strict):
+    """How a party answers offers in the heuristic ``alternating`` protocol.
+
+    One of the acceptance conditions of Baarslag, Hindriks & Jonker (2014), each with
+    its one parameter: ``{rule: next}``, ``{rule: const, utility: a}``, ``{rule: time,
+    time: T}`` or ``{rule: combi, time: T}``. Whatever the rule, a party never accepts a
+    package worth less to it than its outside option. Which parameter a rule needs is
+    checked with the other cross-field checks (``detente.scenario.checks``), so that a
+    missing or misplaced one is reported where it was written.
+
+    References
+    ----------
+    Baarslag, T., Hindriks, K., & Jonker, C. (2014). Effective acceptance conditions in
+    bilateral negotiation. *Decision Support Systems*, 60, 68-77.
+    """
+
+    rule: AcceptanceRule = Field(
+        default="next",
+        description="next: accept an offer at least as good as the party's own next offer "
+        "(AC_next); const: accept any offer worth at least `utility` (AC_const); time: "
+        "accept any offer worth the outside option once `time` of the deadline has passed "
+        "(AC_time); combi: next, or after `time` any offer at least as good as the best "
+        "received so far (AC_combi(T, MAX^W) with W the whole history).",
+    )
+    utility: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        default=None,
+        description="const only: the least an offer must be worth, as a share of the way "
+        "from the party's floor (its outside option, or its worst package if that is "
+        "higher) to its best package: 0 accepts anything at or above the floor, 1 only "
+        "its best.",
+    )
+    time: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        default=None,
+        description="time and combi only: the share of the deadline (round t of R counts "
+        "as t / (R - 1)) after which the rule relaxes.",
+    )
+
 
 class Negotiation(Strict):
     """Who negotiates, how, and when."""
@@ -424,6 +472,11 @@ class Negotiation(Strict):
     )
     strategies: dict[Name, Strategy] = Field(
         default_factory=dict, description="Concession strategy per party (heuristic protocols)."
+    )
+    acceptance: dict[Name, Acceptance] = Field(
+        default_factory=dict,
+        description="Acceptance rule per party at the table in the alternating protocol, e.g. "
+        "{ukraine: {rule: combi, time: 0.9}} (default: {rule: next}).",
     )
     schedule: Schedule | None = Field(
         default=None,
