@@ -517,11 +517,11 @@ def test_const_one_only_accepts_the_partys_best():
     """
     parties = 2
     rule = np.full(parties, ACCEPTANCE["const"])
-    one_ = np.ones(parties)
+    alpha = np.ones(parties)
     seen = 0
     for u, res, est, strategy, rounds, first in cases(parties, 60 + parties):
         ag, pk, rd = alternating(
-            u, res, est, strategy, rounds, first, acceptance=rule, acceptance_param=one_
+            u, res, est, strategy, rounds, first, acceptance=rule, acceptance_param=alpha
         )
         for p in np.flatnonzero(ag):
             for k in range(1, parties):
