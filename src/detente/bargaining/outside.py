@@ -170,21 +170,25 @@ class Bases:
 
     Regressions fitted with the same scaling (``fit_expectation(..., scaling=)``)
     predict from these without building them again: one set serves every party's view.
+    They are kept in single precision, like the records' states they come from: a large
+    record's regressors take hundreds of megabytes, and predictions need no more digits
+    (fits that use them convert the rows they fit on to double precision).
     """
 
     scaling: Scaling
-    arrays: tuple[NDArray[np.float64] | None, ...]
+    arrays: tuple[NDArray[np.float32] | None, ...]
 
     @classmethod
     def of(cls, record: WarRecord, degree: int, scaling: Scaling) -> Bases:
         """Build the regressors of ``record``'s live states (checkpoints side by side)."""
 
-        def build(c: int) -> NDArray[np.float64] | None:
+        def build(c: int) -> NDArray[np.float32] | None:
             live = record.alive[:, c] == 1
             standard = scaling[c]
             if standard is None or not live.any():
                 return None
-            return polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
+            basis = polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
+            return basis.astype(np.float32)
 
         with ThreadPoolExecutor(max_workers=numba.get_num_threads()) as pool:
             return cls(scaling, tuple(pool.map(build, range(len(scaling)))))
@@ -227,7 +231,8 @@ class ContinuationValue:
             basis = bases.arrays[c] if bases is not None else None
             if fit is not None and basis is not None and standard is not None \
                     and fit[0] is standard[0]:  # fmt: skip
-                out[live, c] = np.clip(basis @ fit[2], fit[3], fit[4])[:, pick]
+                single = basis @ fit[2][:, pick].astype(np.float32)
+                out[live, c] = np.clip(single, fit[3][pick], fit[4][pick])
             else:
                 found = self.at(c, record.checkpoint_features[live, c].astype(float))
                 out[live, c] = found[:, pick]

@@ -153,13 +153,16 @@ def quiet_values(
         state = record.checkpoint_features[live, c].astype(float)
         both = live & (record.alive[:, c + 1] == 1)
         if moving.any() and both.sum() > 1:
-            basis = bases.arrays[c] if bases is not None else None
-            if basis is None:
-                basis = polynomial_basis(state, degree, state.mean(axis=0), state.std(axis=0))
+            built = bases.arrays[c] if bases is not None else None
+            basis = (
+                polynomial_basis(state, degree, state.mean(axis=0), state.std(axis=0))
+                if built is None
+                else built
+            )
             rows = np.flatnonzero(both[live])[:MAX_FIT_PATHS]  # positions among the live
             later = record.checkpoint_features[np.flatnonzero(live)[rows], c + 1]
-            coef = least_squares(basis[rows], later[:, moving].astype(float))
-            state[:, moving] = basis @ coef
+            coef = least_squares(basis[rows].astype(float), later[:, moving].astype(float))
+            state[:, moving] = basis @ coef.astype(basis.dtype)
         out[live, c] = value(c, state)
     return out
 
