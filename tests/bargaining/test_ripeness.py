@@ -97,3 +97,19 @@ def test_hurting_stalemate_needs_both_deadlock_and_pain():
     assert _stalemate_share(*deadlock, "war.cost={A: 0, B: 0}") < 0.05
     assert _stalemate_share("war.front={start: 0.5, step: 0.25}", "time.horizon=100",
                             "war.cost={A: 0.005, B: 0.005}") < 0.05  # fmt: skip
+
+
+def test_frontier_step_function_equals_brute_force():
+    """g_D(x) = the best u_D among packages with u_R >= x, from the compressed steps."""
+    from detente.bargaining.ripeness import _best_given
+
+    rng = np.random.default_rng(7)
+    u = rng.integers(0, 20, size=(3000, 2)) / 20.0  # ties on both axes
+    sorted_r, best = _best_given(u[:, 0], u[:, 1])
+    assert len(sorted_r) < 40
+    for x in np.linspace(-0.1, 1.1, 121):
+        idx = np.searchsorted(sorted_r, x, side="left")
+        found = best[idx] if idx < len(best) else -np.inf
+        reachable = u[:, 1] >= x
+        expected = u[reachable, 0].max() if reachable.any() else -np.inf
+        assert found == expected

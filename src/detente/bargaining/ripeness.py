@@ -107,10 +107,16 @@ def hurting_stalemate(
 def _best_given(
     u_d: NDArray[np.float64], u_r: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """``g_D`` as a step function: packages sorted by ``u_R``, suffix maxima of ``u_D``."""
+    """``g_D`` as a step function: packages sorted by ``u_R``, suffix maxima of ``u_D``.
+
+    Only the last package of each run of equal maxima is kept: ``g_D(x)`` is the value at
+    the first kept ``u_R >= x`` either way, and the frontier has a few dozen steps where
+    the packages number tens of thousands (faster look-ups for every path).
+    """
     order = np.argsort(u_r, kind="stable")
     best = np.maximum.accumulate(u_d[order][::-1])[::-1]
-    return u_r[order], best
+    last = np.flatnonzero(np.append(best[:-1] != best[1:], True))
+    return u_r[order][last], best[last]
 
 
 Value = Callable[[int, NDArray[np.float64]], NDArray[np.float64]]
