@@ -18,7 +18,7 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,36 +339,38 @@ def _analyse(
 
     records = list({id(r): r for r in (actual, *views.values())}.values())
     space = settlement_space(scenario, parties)
+    both_sides = all(side in parties for side in actual.sides)
+    side_views = [views.get(side, actual) for side in actual.sides] if both_sides else []
+    # The sides' own views first: the stalemate and commitment checks need only theirs.
+    first = list({id(r): r for r in side_views}.values())
+    rest = [r for r in records if all(r is not f for f in first)]
     # Each record's regressions are independent of the others' (the same numbers in any
-    # order), and so are the slack's path-independent vertices: run them side by side
-    # (NumPy and the compiled kernels release the GIL).
+    # order), and so are the slack's path-independent vertices and the checks: run them
+    # side by side (NumPy and the compiled kernels release the GIL). A task only ever
+    # waits for tasks submitted before it, so any number of workers finishes.
     with ThreadPoolExecutor(max_workers=max(1, numba.get_num_threads())) as pool:
+        jobs = {id(r): pool.submit(fit_and_predict, r) for r in first}
+        diagnostics = pool.submit(
+            _diagnostics, scenario, parties, actual,
+            [jobs[id(v)] for v in side_views], degree, bases,
+        ) if both_sides else None  # fmt: skip
+        jobs.update({id(r): pool.submit(fit_and_predict, r) for r in rest})
         found_vertices = pool.submit(slack_vertices, space)
-        done = list(pool.map(fit_and_predict, records))
-        fitted = {id(r): fit for r, (fit, _) in zip(records, done, strict=True)}
-        predicted = {id(r): values_ for r, (_, values_) in zip(records, done, strict=True)}
+        fitted = {key: job.result()[0] for key, job in jobs.items()}
+        predicted = {key: job.result()[1] for key, job in jobs.items()}
         n_req = len(parties)
         truth = predicted[id(actual)][:, :, :n_req]
         # believed[..., i, j]: party i's valuation of party j's fighting on, from i's own
         # view of the war (private information: each knows its own, estimates the others').
         believed = np.empty((paths, n_ckpt, len(parties), len(parties)), dtype=np.float32)
-        # Each side's own estimate of winning outright (for the stalemate diagnostic).
-        own_chance = np.full((paths, n_ckpt, 2), np.nan)
         own_fit = {}
         for i, party in enumerate(parties):
             view = views.get(party, actual)
             own_fit[party] = fitted[id(view)]
             believed[:, :, i, :] = predicted[id(view)][:, :, :n_req]
-            if party in actual.sides:
-                k = actual.sides.index(party)
-                own_chance[:, :, k] = np.clip(predicted[id(view)][:, :, n_req + k], 0.0, 1.0)
         idx = np.arange(len(parties))
         own = believed[:, :, idx, idx].astype(float)
         common = truth
-        # the stalemate and commitment checks alongside the slack
-        diagnostics = pool.submit(
-            _diagnostics, scenario, parties, actual, own, own_fit, own_chance, degree, bases
-        )
         alive = actual.alive == 1
         s_own = np.full(alive.shape, np.nan)
         s_common = np.full(alive.shape, np.nan)
@@ -376,7 +378,7 @@ def _analyse(
         s_own[alive] = slack(space, own[alive], vertices)
         closed = alive & (s_own < 0)  # only there does it matter how the true war is valued
         s_common[closed] = slack(space, common[closed], vertices)
-        stalemate, blocked = diagnostics.result()
+        stalemate, blocked = diagnostics.result() if diagnostics is not None else (None, None)
     return Window(
         scenario, parties, actual, space, own, s_own, s_common, believed, stalemate, blocked,
         value_of=own_fit,
@@ -387,17 +389,27 @@ def _diagnostics(
     scenario: Scenario,
     parties: tuple[str, ...],
     actual: WarRecord,
-    own: NDArray[np.float64],
-    own_fit: dict[str, ContinuationValue],
-    own_chance: NDArray[np.float64],
+    side_jobs: list[Future[tuple[ContinuationValue, NDArray[np.float64]]]],
     degree: int,
     bases: Bases,
-) -> tuple[NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
-    """Hurting stalemate and commitment problem between the two sides, if both must agree."""
-    if not all(side in parties for side in actual.sides):
-        return None, None
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Hurting stalemate and commitment problem between the two sides (both must agree).
+
+    ``side_jobs``: each side's fit and predictions under its own view of the war (the
+    columns of ``_analyse``: the required parties' values, then the sides' chances).
+    """
     sides = list(actual.sides)
-    own_sides = own[:, :, [parties.index(s) for s in sides]]
+    n_req = len(parties)
+    own_fit: dict[str, ContinuationValue] = {}
+    # each side's own value of fighting on (in single precision, as the beliefs keep it)
+    # and its own estimate of winning outright
+    own_sides = np.empty((*actual.alive.shape, 2))
+    own_chance = np.empty((*actual.alive.shape, 2))
+    for k, (side, job) in enumerate(zip(sides, side_jobs, strict=True)):
+        fit, predicted = job.result()
+        own_fit[side] = fit
+        own_sides[:, :, k] = predicted[:, :, parties.index(side)].astype(np.float32)
+        own_chance[:, :, k] = np.clip(predicted[:, :, n_req + k], 0.0, 1.0)
     status_quo = np.array([utility.status_quo_utility(scenario, s, {})[0] for s in sides])
     stalemate = hurting_stalemate(own_chance, own_sides, status_quo)
     _, utilities = packages(solution_space(scenario, tuple(sides)))
