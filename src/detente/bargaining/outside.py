@@ -213,11 +213,16 @@ class ContinuationValue:
         record: WarRecord,
         bases: Bases | None = None,
         columns: list[int] | None = None,
+        *,
+        within: bool = False,
     ) -> NDArray[np.float64]:
         """Values (paths, checkpoints, targets) at the record's states; NaN once it ended.
 
         ``bases``: the record's regressors, if already built with this fit's scaling;
-        ``columns``: only these targets, in this order.
+        ``columns``: only these targets, in this order; ``within``: value each state
+        with its features brought into the range the fit saw (see :meth:`at`) -- for a
+        fit on one party's view applied to the war as it happens, whose states that view
+        may never reach (a patron's support it believes fixed, say).
         """
         paths, n_ckpt = record.alive.shape
         pick = list(range(self.targets)) if columns is None else columns
@@ -229,13 +234,19 @@ class ContinuationValue:
             fit = self.fits[c] if c < len(self.fits) else None
             standard = bases.scaling[c] if bases is not None else None
             basis = bases.arrays[c] if bases is not None else None
+            features = record.checkpoint_features[live, c]
             if fit is not None and basis is not None and standard is not None \
                     and fit[0] is standard[0]:  # fmt: skip
                 single = basis @ fit[2][:, pick].astype(np.float32)
-                out[live, c] = np.clip(single, fit[3][pick], fit[4][pick])
+                found = np.clip(single, fit[3][pick], fit[4][pick])
+                if within:  # only states beyond the fit's range need their own regressors
+                    beyond = ((features < fit[5]) | (features > fit[6])).any(axis=1)
+                    if beyond.any():
+                        states = features[beyond].astype(float)
+                        found[beyond] = self.at(c, states, within=True)[:, pick]
+                out[live, c] = found
             else:
-                found = self.at(c, record.checkpoint_features[live, c].astype(float))
-                out[live, c] = found[:, pick]
+                out[live, c] = self.at(c, features.astype(float), within=within)[:, pick]
         return out
 
     def at(

@@ -332,10 +332,11 @@ def _analyse(
     keep = [*columns, n_all, n_all + 1]
 
     def fit_and_predict(record: WarRecord) -> tuple[ContinuationValue, NDArray[np.float64]]:
-        # value of fighting on, then each side's outright win, at the actual states
+        # value of fighting on, then each side's outright win, at the actual states, each
+        # state valued within the range of states the record's war reached (no extrapolation)
         fit = fit_continuation(record, degree=degree, scaling=scaling,
                                also=decisive_target(record))  # fmt: skip
-        return fit, fit.predict(actual, bases, keep)
+        return fit, fit.predict(actual, bases, keep, within=True)
 
     records = list({id(r): r for r in (actual, *views.values())}.values())
     space = settlement_space(scenario, parties)
