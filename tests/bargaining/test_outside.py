@@ -89,3 +89,37 @@ def test_mutual_optimism_leaves_no_bargaining_range():
             own[party] = outside_options(rec)[:, 0, j].mean()
         # A bargaining range on a pie of 1 exists iff the two war values sum to less than 1.
         assert bool(own["A"] + own["B"] > 1) == closed
+
+
+def test_valuing_within_the_fitted_range():
+    """A view's fit applied to states beyond what it saw values them at the range's edge:
+    the prediction equals the fit evaluated at the clipped states, and states the fit
+    saw are valued as without clipping."""
+    from detente.bargaining.outside import Bases, fit_continuation, scaling_of
+
+    sc = dt.load("ukraine-2025")
+    actual = run_war(sc, paths=3000, seed=2)
+    view = run_war(view_of(sc, "us"), paths=3000, seed=2)  # Europe's support fixed at 0.85
+    fit = fit_continuation(view)
+    within = fit.predict(actual, within=True)
+    plain = fit.predict(actual)
+    for c in (0, 5, 20):
+        live = actual.alive[:, c] == 1
+        states = actual.checkpoint_features[live, c].astype(float)
+        _, _, _, _, _, low, high = fit.fits[c]
+        clipped = np.clip(states, low, high)
+        np.testing.assert_allclose(within[live, c], fit.at(c, clipped), rtol=1e-9, atol=1e-9)
+        inside = ((states >= low) & (states <= high)).all(axis=1)
+        np.testing.assert_allclose(within[live, c][inside], plain[live, c][inside], atol=1e-9)
+        assert (~inside).any()  # the view's fit does meet states it never reached
+    # The same through the actual states' shared regressors (the window's way): the
+    # clipped features' terms are corrected in place.
+    scaling = scaling_of(actual)
+    shared = fit_continuation(view, scaling=scaling)
+    through = shared.predict(actual, Bases.of(actual, shared.degree, scaling), within=True)
+    for c in (0, 5, 20):
+        live = actual.alive[:, c] == 1
+        states = actual.checkpoint_features[live, c].astype(float)
+        _, _, _, _, _, low, high = shared.fits[c]
+        expected = shared.at(c, np.clip(states, low, high))
+        np.testing.assert_allclose(through[live, c], expected, rtol=1e-9, atol=1e-9)

@@ -49,6 +49,8 @@ def polynomial_basis(
     degree: int,
     center: NDArray[np.float64],
     scale: NDArray[np.float64],
+    *,
+    within: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> NDArray[np.float64]:
     """Polynomial terms up to ``degree`` of standardised features, with a constant.
 
@@ -57,10 +59,17 @@ def polynomial_basis(
     of the number of features, overfit a few thousand paths, and extrapolate wildly
     when a regression fitted on one party's view is applied to the actual states;
     Longstaff & Schwartz (2001) also regress on a few functions of each variable.
+
+    ``within``: each feature's lowest and highest value, to clip the features to first.
     """
     n, k = features.shape
     if k > MAX_INTERACTING:
-        return _powers(np.ascontiguousarray(features), degree, center, scale)
+        low, high = within if within is not None else (np.full(k, -np.inf), np.full(k, np.inf))
+        out = np.empty((n, 1 + degree * k))
+        _powers(np.ascontiguousarray(features), degree, center, scale, low, high, out)
+        return out
+    if within is not None:
+        features = np.clip(features, *within)
     z = (features - center) / np.where(scale > 0, scale, 1.0)
     z[:, scale == 0] = 0.0  # a constant feature adds nothing beyond the intercept
     columns = [np.ones(n)]
@@ -72,21 +81,29 @@ def polynomial_basis(
 
 @njit(cache=True, nogil=True)
 def _powers(
-    features: NDArray[Any], degree: int, center: NDArray[np.float64], scale: NDArray[np.float64]
-) -> NDArray[np.float64]:  # pragma: no cover - compiled
-    """``[1, z, z**2, ..., z**degree]`` of the standardised features, in one pass."""
+    features: NDArray[Any],
+    degree: int,
+    center: NDArray[np.float64],
+    scale: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    out: NDArray[Any],
+) -> None:  # pragma: no cover - compiled
+    """Write ``[1, z, z**2, ..., z**degree]`` of the standardised features into ``out``.
+
+    In one pass; each feature is first clipped to ``[low, high]``.
+    """
     n, k = features.shape
-    out = np.empty((n, 1 + degree * k))
     for r in range(n):
         out[r, 0] = 1.0
         for j in range(k):
             # a constant feature adds nothing beyond the intercept
-            z = (features[r, j] - center[j]) / scale[j] if scale[j] > 0 else 0.0
+            x = min(max(float(features[r, j]), low[j]), high[j])
+            z = (x - center[j]) / scale[j] if scale[j] > 0 else 0.0
             power = 1.0
             for d in range(degree):
                 power *= z
                 out[r, 1 + d * k + j] = power
-    return out
 
 
 @njit(cache=True, nogil=True)
@@ -107,6 +124,40 @@ def column_ranges(values: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np
             if v > high[j]:
                 high[j] = v
     return low, high
+
+
+@njit(cache=True, nogil=True)
+def _clip_powers(
+    found: NDArray[np.float64],
+    features: NDArray[Any],
+    degree: int,
+    center: NDArray[np.float64],
+    scale: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    coef: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """Turn values of a powers basis into those of the states clipped to ``[low, high]``.
+
+    In a basis of each feature's own powers (:func:`_powers`), clipping feature ``j``
+    changes only its own terms ``z_j**d``: the value moves by the change of those terms
+    times their coefficients, on the rows where ``j`` is out of range -- far less work
+    than a new basis for every row.
+    """
+    n, k = features.shape
+    for r in range(n):
+        for j in range(k):
+            x = float(features[r, j])
+            if scale[j] <= 0 or low[j] <= x <= high[j]:
+                continue  # in range; or a constant feature, whose terms are zero
+            was = (x - center[j]) / scale[j]
+            now = (min(max(x, low[j]), high[j]) - center[j]) / scale[j]
+            old_power, new_power = 1.0, 1.0
+            for d in range(degree):
+                old_power *= was
+                new_power *= now
+                for t in range(coef.shape[1]):
+                    found[r, t] += (new_power - old_power) * coef[1 + d * k + j, t]
 
 
 def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -170,25 +221,24 @@ class Bases:
 
     Regressions fitted with the same scaling (``fit_expectation(..., scaling=)``)
     predict from these without building them again: one set serves every party's view.
-    They are kept in single precision, like the records' states they come from: a large
-    record's regressors take hundreds of megabytes, and predictions need no more digits
-    (fits that use them convert the rows they fit on to double precision).
+    They are kept in double precision: a fit on one party's view can have large,
+    nearly cancelling coefficients (features it saw almost constant), which single
+    precision regressors turn into errors of several hundredths of a stake.
     """
 
     scaling: Scaling
-    arrays: tuple[NDArray[np.float32] | None, ...]
+    arrays: tuple[NDArray[np.float64] | None, ...]
 
     @classmethod
     def of(cls, record: WarRecord, degree: int, scaling: Scaling) -> Bases:
         """Build the regressors of ``record``'s live states (checkpoints side by side)."""
 
-        def build(c: int) -> NDArray[np.float32] | None:
+        def build(c: int) -> NDArray[np.float64] | None:
             live = record.alive[:, c] == 1
             standard = scaling[c]
             if standard is None or not live.any():
                 return None
-            basis = polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
-            return basis.astype(np.float32)
+            return polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
 
         with ThreadPoolExecutor(max_workers=numba.get_num_threads()) as pool:
             return cls(scaling, tuple(pool.map(build, range(len(scaling)))))
@@ -235,18 +285,22 @@ class ContinuationValue:
             standard = bases.scaling[c] if bases is not None else None
             basis = bases.arrays[c] if bases is not None else None
             features = record.checkpoint_features[live, c]
-            if fit is not None and basis is not None and standard is not None \
-                    and fit[0] is standard[0]:  # fmt: skip
-                single = basis @ fit[2][:, pick].astype(np.float32)
-                found = np.clip(single, fit[3][pick], fit[4][pick])
-                if within:  # only states beyond the fit's range need their own regressors
-                    beyond = ((features < fit[5]) | (features > fit[6])).any(axis=1)
-                    if beyond.any():
-                        states = features[beyond].astype(float)
-                        found[beyond] = self.at(c, states, within=True)[:, pick]
-                out[live, c] = found
-            else:
-                out[live, c] = self.at(c, features.astype(float), within=within)[:, pick]
+            if fit is None:
+                continue
+            center, scale, coef, low, high, seen_low, seen_high = fit
+            shared = basis is not None and standard is not None and center is standard[0]
+            if shared and (not within or features.shape[1] > MAX_INTERACTING):
+                assert basis is not None
+                found = basis @ coef[:, pick]
+                if within:
+                    picked = np.ascontiguousarray(coef[:, pick])
+                    _clip_powers(found, features, self.degree, center, scale,
+                                 seen_low, seen_high, picked)  # fmt: skip
+            else:  # the states' own regressors (clipping a state in range changes nothing)
+                bounds = (seen_low, seen_high) if within else None
+                terms = polynomial_basis(features, self.degree, center, scale, within=bounds)
+                found = terms @ coef[:, pick]
+            out[live, c] = np.clip(found, low[pick], high[pick])
         return out
 
     def at(
