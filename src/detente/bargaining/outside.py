@@ -107,12 +107,14 @@ def _powers(
 
 
 @njit(cache=True, nogil=True)
-def column_ranges(values: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _column_ranges(
+    values: NDArray[Any],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
     """Each column's lowest and highest value, in one pass over the rows.
 
     NumPy's ``min(axis=0)`` and ``max(axis=0)`` on a tall, thin array cost two strided
     passes each; the window analysis takes ranges of every regression's data.
-    """  # pragma: no cover - compiled
+    """
     n, k = values.shape
     low = np.full(k, np.inf)
     high = np.full(k, -np.inf)
@@ -325,29 +327,43 @@ class ContinuationValue:
 
 
 def values_at(
-    fits: list[ContinuationValue], columns: list[int], c: int, features: NDArray[np.float64]
+    fits: list[ContinuationValue],
+    columns: list[int],
+    c: int,
+    features: NDArray[np.float64],
+    *,
+    within: bool = False,
 ) -> NDArray[np.float64]:
     """Target ``columns[k]`` of ``fits[k]`` at any states of checkpoint ``c``: (states, k).
 
     Fits that standardise the features alike (fitted with the same ``scaling``) share
-    their regressors, which are then built once for all of them.
+    their regressors, which are then built once for all of them. ``within``: each fit
+    values the states brought into the range it saw (as ``ContinuationValue.at``).
     """
     found = [f.fits[c] if c < len(f.fits) else None for f in fits]
     first = found[0]
-    shared = first is not None and all(
-        fit is not None and fit[0] is first[0] and fits[k].degree == fits[0].degree
-        for k, fit in enumerate(found)
+    shared = (
+        first is not None
+        and features.shape[1] > MAX_INTERACTING
+        and all(
+            fit is not None and fit[0] is first[0] and fits[k].degree == fits[0].degree
+            for k, fit in enumerate(found)
+        )
     )
     if not shared:
-        return np.column_stack(
-            [f.at(c, features)[:, col] for f, col in zip(fits, columns, strict=True)]
-        )
+        pairs = zip(fits, columns, strict=True)
+        return np.column_stack([f.at(c, features, within=within)[:, col] for f, col in pairs])
     assert first is not None
-    basis = polynomial_basis(features, fits[0].degree, first[0], first[1])
+    degree, center, scale = fits[0].degree, first[0], first[1]
+    basis = polynomial_basis(features, degree, center, scale)
     out = np.empty((len(features), len(fits)))
     for k, (fit, col) in enumerate(zip(found, columns, strict=True)):
         assert fit is not None
-        out[:, k] = np.clip(basis @ fit[2][:, col], fit[3][col], fit[4][col])
+        value = basis @ fit[2][:, [col]]
+        if within:  # each fit's own range: correct the clipped features' terms
+            _clip_powers(value, features, degree, center, scale, fit[5], fit[6],
+                         np.ascontiguousarray(fit[2][:, [col]]))  # fmt: skip
+        out[:, k] = np.clip(value[:, 0], fit[3][col], fit[4][col])
     return out
 
 
@@ -386,7 +402,7 @@ def fit_expectation(
         y = target(c, live)
         targets = y.shape[1]
         coef = least_squares(polynomial_basis(features, degree, *standard), y)
-        fits.append((standard[0], standard[1], coef, *column_ranges(y), *column_ranges(features)))
+        fits.append((standard[0], standard[1], coef, *_column_ranges(y), *_column_ranges(features)))
     return ContinuationValue(degree, tuple(fits), targets)
 
 

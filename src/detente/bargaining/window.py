@@ -418,7 +418,8 @@ def _diagnostics(
     columns = [actual.parties.index(s) for s in sides]
 
     def value(c: int, states: NDArray[np.float64]) -> NDArray[np.float64]:
-        return values_at([own_fit[s] for s in sides], columns, c, states)
+        # within the range each side's view reached, as its outside options are valued
+        return values_at([own_fit[s] for s in sides], columns, c, states, within=True)
 
     moving = set(get_engine(actual.engine).moving_in_truce(actual.scenario))
     mask = np.array([f in moving for f in actual.features], dtype=bool)
