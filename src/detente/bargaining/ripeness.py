@@ -167,8 +167,8 @@ def quiet_values(
             )
             rows = np.flatnonzero(both[live])[:MAX_FIT_PATHS]  # positions among the live
             later = record.checkpoint_features[np.flatnonzero(live)[rows], c + 1]
-            coef = least_squares(basis[rows].astype(float), later[:, moving].astype(float))
-            state[:, moving] = basis @ coef.astype(basis.dtype)
+            coef = least_squares(basis[rows], later[:, moving].astype(float))
+            state[:, moving] = basis @ coef
         out[live, c] = value(c, state)
     return out
 
