@@ -83,15 +83,22 @@ def exponential(s):  # type: ignore[no-untyped-def]
     return -math.log1p(-uniform(s))
 
 
-@njit(cache=True, nogil=True)
-def normal(s):  # type: ignore[no-untyped-def]
-    """A standard normal variate (Marsaglia & Bray's polar method, one of the pair)."""
+@njit(cache=True, nogil=True, inline="always")
+def _polar_pair(s):  # type: ignore[no-untyped-def]
+    """Two independent standard normals (Marsaglia & Bray's polar method)."""
     while True:
         u = 2.0 * uniform(s) - 1.0
         v = 2.0 * uniform(s) - 1.0
         r = u * u + v * v
         if 0.0 < r < 1.0:
-            return u * math.sqrt(-2.0 * math.log(r) / r)
+            scale = math.sqrt(-2.0 * math.log(r) / r)
+            return u * scale, v * scale
+
+
+@njit(cache=True, nogil=True)
+def normal(s):  # type: ignore[no-untyped-def]
+    """A standard normal variate (the polar method, one of the pair)."""
+    return _polar_pair(s)[0]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -106,15 +113,10 @@ def normal_kept(s, spare):  # type: ignore[no-untyped-def]
     if spare[0] != 0.0:
         spare[0] = 0.0
         return spare[1]
-    while True:
-        u = 2.0 * uniform(s) - 1.0
-        v = 2.0 * uniform(s) - 1.0
-        r = u * u + v * v
-        if 0.0 < r < 1.0:
-            scale = math.sqrt(-2.0 * math.log(r) / r)
-            spare[0] = 1.0
-            spare[1] = v * scale
-            return u * scale
+    first, second = _polar_pair(s)
+    spare[0] = 1.0
+    spare[1] = second
+    return first
 
 
 @njit(cache=True, nogil=True)
