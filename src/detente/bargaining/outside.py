@@ -281,28 +281,14 @@ class ContinuationValue:
         out = np.full((paths, n_ckpt, len(pick)), np.nan)
         for c in range(n_ckpt):
             live = record.alive[:, c] == 1
-            if not live.any():
-                continue
             fit = self.fits[c] if c < len(self.fits) else None
-            standard = bases.scaling[c] if bases is not None else None
-            basis = bases.arrays[c] if bases is not None else None
-            features = record.checkpoint_features[live, c]
-            if fit is None:
+            if fit is None or not live.any():
                 continue
-            center, scale, coef, low, high, seen_low, seen_high = fit
-            shared = basis is not None and standard is not None and center is standard[0]
-            if shared and (not within or features.shape[1] > MAX_INTERACTING):
-                assert basis is not None
-                found = basis @ coef[:, pick]
-                if within:
-                    picked = np.ascontiguousarray(coef[:, pick])
-                    _clip_powers(found, features, self.degree, center, scale,
-                                 seen_low, seen_high, picked)  # fmt: skip
-            else:  # the states' own regressors (clipping a state in range changes nothing)
-                bounds = (seen_low, seen_high) if within else None
-                terms = polynomial_basis(features, self.degree, center, scale, within=bounds)
-                found = terms @ coef[:, pick]
-            out[live, c] = np.clip(found, low[pick], high[pick])
+            standard = bases.scaling[c] if bases is not None else None
+            shared = bases is not None and standard is not None and fit[0] is standard[0]
+            basis = bases.arrays[c] if shared and bases is not None else None
+            features = record.checkpoint_features[live, c]
+            out[live, c] = self._values(c, features, pick, within=within, basis=basis)
         return out
 
     def at(
@@ -313,17 +299,43 @@ class ContinuationValue:
         ``within``: first bring each feature into the range the fit saw, so that states
         beyond it (a ceasefire's, say) are valued at its edge, not by extrapolation.
         """
+        return self._values(c, features, list(range(self.targets)), within=within)
+
+    def _values(
+        self,
+        c: int,
+        features: NDArray[Any],
+        pick: list[int],
+        *,
+        within: bool,
+        basis: NDArray[np.float64] | None = None,
+    ) -> NDArray[np.float64]:
+        """Targets ``pick`` at states of checkpoint ``c``: (states, targets); NaN without a fit.
+
+        ``basis``: the states' regressors, if already built with this fit's
+        standardisation. With ``within``, states beyond the range the fit saw are valued
+        at its edge: through a shared powers basis by correcting only the clipped
+        features' own terms (:func:`_clip_powers`), otherwise from the clipped states'
+        own regressors (clipping a state in range changes nothing).
+        """
         fit = self.fits[c] if c < len(self.fits) else None
         if fit is None:
-            return np.full((len(features), self.targets), np.nan)
+            return np.full((len(features), len(pick)), np.nan)
         center, scale, coef, low, high, seen_low, seen_high = fit
-        if within:
-            features = np.clip(features, seen_low, seen_high)
-        found = polynomial_basis(features, self.degree, center, scale) @ coef
+        if basis is not None and (not within or features.shape[1] > MAX_INTERACTING):
+            found = basis @ coef[:, pick]
+            if within:
+                picked = np.ascontiguousarray(coef[:, pick])
+                _clip_powers(found, features, self.degree, center, scale,
+                             seen_low, seen_high, picked)  # fmt: skip
+        else:
+            bounds = (seen_low, seen_high) if within else None
+            terms = polynomial_basis(features, self.degree, center, scale, within=bounds)
+            found = terms @ coef[:, pick]
         # An expectation lies within what it averages: values outside the range of the
         # realised targets are the polynomial extrapolating (one party's fit applied to
         # states its own view of the war rarely reaches), not information.
-        return np.asarray(np.clip(found, low, high))
+        return np.asarray(np.clip(found, low[pick], high[pick]))
 
 
 def values_at(
@@ -344,27 +356,20 @@ def values_at(
     first = found[0]
     shared = (
         first is not None
-        and features.shape[1] > MAX_INTERACTING
+        and (not within or features.shape[1] > MAX_INTERACTING)
         and all(
             fit is not None and fit[0] is first[0] and fits[k].degree == fits[0].degree
             for k, fit in enumerate(found)
         )
     )
-    if not shared:
-        pairs = zip(fits, columns, strict=True)
-        return np.column_stack([f.at(c, features, within=within)[:, col] for f, col in pairs])
-    assert first is not None
-    degree, center, scale = fits[0].degree, first[0], first[1]
-    basis = polynomial_basis(features, degree, center, scale)
-    out = np.empty((len(features), len(fits)))
-    for k, (fit, col) in enumerate(zip(found, columns, strict=True)):
-        assert fit is not None
-        value = basis @ fit[2][:, [col]]
-        if within:  # each fit's own range: correct the clipped features' terms
-            _clip_powers(value, features, degree, center, scale, fit[5], fit[6],
-                         np.ascontiguousarray(fit[2][:, [col]]))  # fmt: skip
-        out[:, k] = np.clip(value[:, 0], fit[3][col], fit[4][col])
-    return out
+    basis = None
+    if shared:
+        assert first is not None
+        basis = polynomial_basis(features, fits[0].degree, first[0], first[1])
+    pairs = zip(fits, columns, strict=True)
+    return np.column_stack(
+        [f._values(c, features, [col], within=within, basis=basis)[:, 0] for f, col in pairs]
+    )
 
 
 Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]

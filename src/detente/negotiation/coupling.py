@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.bargaining.outside import values_at
 from detente.engines import BLOCK_SIZE, WarRecord, get_engine, run_war
 from detente.scenario import Scenario, utility, values
 from detente.scenario.model import ContinuousIssue
@@ -188,11 +189,10 @@ def fight_and_talk(negotiation: Negotiation, *, rate: float | None = None) -> Se
         # Both states valued with the fit of this checkpoint, within the range of states
         # the war reached by then: the difference is what the peace moved, at the same
         # time left to fight (see notes).
-        moved = np.column_stack(
-            [window.value_of[p].at(c, states, within=True)[:, k]
-             - window.value_of[p].at(c, then, within=True)[:, k]
-             for p, k in zip(parties, columns, strict=True)]
-        )  # fmt: skip
+        fits = [window.value_of[p] for p in parties]
+        moved = values_at(fits, columns, c, states, within=True) - values_at(
+            fits, columns, c, then, within=True
+        )
         # Each party's outside option when it agreed (its private part included), moved
         # by what the peace changed since: the value of fighting on it now weighs.
         fighting = negotiation.outside[rows] + moved
@@ -200,7 +200,7 @@ def fight_and_talk(negotiation: Negotiation, *, rate: float | None = None) -> Se
         excess = np.maximum(shortfall.max(axis=1), 0.0)
         tau = steps[c] - steps[c - 1]
         breaks = draws[rows, c] < -np.expm1(-hazard * tau * excess)  # 1 - exp(-hazard tau)
-        where = np.flatnonzero(rows)[breaks]
+        where = index[breaks]
         end[where] = steps[c]
         cause[where] = shortfall[breaks].argmax(axis=1)
     record = quiet
