@@ -112,7 +112,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from detente.engines import _kernel, _random, _truce
-from detente.engines.base import Engine, Parameter, Plan, Variable, band_range
+from detente.engines.base import Engine, Parameter, Plan, Variable, band_range, scratch_buffer
 from detente.scenario import values
 from detente.scenario.attrition import MATERIEL, AttritionWar, Mechanisms
 from detente.scenario.model import Patron as PatronParty
@@ -853,27 +853,6 @@ class Attrition(Engine):
         """Front, troops, casualties, artillery, supply, stability, economy, rung, support."""
         return [v for v, _ in self._variables(scenario)]
 
-    @staticmethod
-    def _scratch(out: dict[str, Any], key: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
-        """The calling thread's buffer ``key`` of BLOCK_SIZE rows of ``shape``, reused."""
-        from detente.engines.runner import BLOCK_SIZE
-
-        scratch = out.get("scratch", {})
-        buffer: NDArray[np.float64] | None = scratch.get(key)
-        if buffer is None or buffer.shape != (BLOCK_SIZE, *shape):
-            buffer = scratch[key] = np.empty((BLOCK_SIZE, *shape))
-        return buffer
-
-    @staticmethod
-    def _trace_buffer(out: dict[str, Any], n_bands: int, n_vars: int) -> NDArray[np.float32]:
-        """The calling thread's buffer of banded values, reused from block to block."""
-        shape = (n_bands, n_vars, TRACE_PATHS + TRACE_PAD)
-        scratch = out.get("scratch", {})
-        buffer: NDArray[np.float32] | None = scratch.get("trace")
-        if buffer is None or buffer.shape != shape:
-            buffer = scratch["trace"] = np.empty(shape, np.float32)
-        return buffer
-
     def run_block(
         self,
         scenario: Scenario,
@@ -898,8 +877,11 @@ class Attrition(Engine):
         ]  # fmt: skip
         # Copied into the thread's buffers, reused from block to block: fresh arrays of
         # this size would be page-faulted in again each block (a sixth of the run's time).
+        from detente.engines.runner import BLOCK_SIZE  # (runner imports the engines)
+
+        scratch: dict[str, Any] = out.get("scratch", {})  # type: ignore[assignment]
         sp, cp, pp, pcp, gp = (
-            self._scratch(out, f"params{k}", shape)[:n]
+            scratch_buffer(scratch, f"params{k}", (BLOCK_SIZE, *shape))[:n]
             for k, shape in enumerate(shapes)
         )  # fmt: skip
         for part, buffer in zip(np.split(params, cuts, axis=1), (sp, cp, pp, pcp, gp), strict=True):
@@ -945,6 +927,10 @@ class Attrition(Engine):
             out["event"], out["winner"], out["end_step"], out["payoff"], out["final"],
             out["features"], out["accrued"], out["alive"],
             out["band_hist"], out["band_sum"],
-            self._trace_buffer(out, len(plan.band_steps), len(banded)), lo, hi,
+            scratch_buffer(
+                scratch, "trace",
+                (len(plan.band_steps), len(banded), TRACE_PATHS + TRACE_PAD), np.float32,
+            ),
+            lo, hi,
             inputs["truce"],
         )  # fmt: skip

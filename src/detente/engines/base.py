@@ -133,6 +133,21 @@ class Engine(abc.ABC):
         """Advance one block of paths through the horizon, filling ``out`` in place."""
 
 
+def scratch_buffer(
+    scratch: dict[str, Any], key: str, shape: tuple[int, ...], dtype: type = np.float64
+) -> NDArray[Any]:
+    """The buffer ``key`` of ``shape`` kept in a thread's ``scratch`` dict, made if missing.
+
+    A worker thread keeps its scratch dict from block to block (``run_war``), so large
+    per-block arrays are reused: fresh ones would be page-faulted in again every block.
+    Whoever takes a buffer must not keep it beyond the block.
+    """
+    buffer: NDArray[Any] | None = scratch.get(key)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = scratch[key] = np.empty(shape, dtype)
+    return buffer
+
+
 def band_range(q: float | Distribution) -> tuple[float, float]:
     """A finite range covering a quantity's values (its 1e-6 and 1 - 1e-6 quantiles)."""
     lo, hi = values.support(q)

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 from detente.engines import _kernel, _truce
-from detente.engines.base import Engine, EngineError, Plan, Variable
+from detente.engines.base import Engine, EngineError, Plan, Variable, scratch_buffer
 from detente.scenario import utility, values
 from detente.scenario.model import ContinuousIssue, Scenario
 from detente.scenario.values import Distribution
@@ -107,10 +107,8 @@ class _Inputs:
         n: int,
         out: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        means = np.array([values.mean(q) for q in quantities], dtype=float)
-        table = np.tile(means, (n, 1)) if out is None else out
-        if out is not None:
-            table[...] = means
+        table = np.empty((n, len(quantities))) if out is None else out
+        table[...] = np.array([values.mean(q) for q in quantities], dtype=float)
         for k, q in enumerate(quantities):
             if values.is_uncertain(q):  # a whole block's draws, then this block's paths
                 table[:, k] = values.sample(q, rng, BLOCK_SIZE)[:n]
@@ -127,10 +125,8 @@ class _Inputs:
         """
         buffer = None
         if scratch is not None:
-            buffer = scratch.get("params_table")
-            if buffer is None or buffer.shape != (BLOCK_SIZE, len(self.params)):
-                buffer = scratch["params_table"] = np.empty((BLOCK_SIZE, len(self.params)))
-            buffer = buffer[:n]
+            shape = (BLOCK_SIZE, len(self.params))
+            buffer = scratch_buffer(scratch, "params_table", shape)[:n]
         params = self._table(self.params, rng, n, buffer)
         cost = self._table(self.cost, rng, n)
         delta = self._table(self.delta, rng, n)
