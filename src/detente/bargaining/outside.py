@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -128,38 +126,61 @@ def _column_ranges(
     return low, high
 
 
-@njit(cache=True, nogil=True)
-def _clip_powers(
-    found: NDArray[np.float64],
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _evaluate_powers(
     features: NDArray[Any],
+    alive: NDArray[Any],
     degree: int,
+    fitted: NDArray[np.bool_],
     center: NDArray[np.float64],
-    scale: NDArray[np.float64],
+    inv_scale: NDArray[np.float64],
+    seen_low: NDArray[np.float64],
+    seen_high: NDArray[np.float64],
+    coef: NDArray[np.float64],
     low: NDArray[np.float64],
     high: NDArray[np.float64],
-    coef: NDArray[np.float64],
+    out: NDArray[np.float64],
 ) -> None:  # pragma: no cover - compiled
-    """Turn values of a powers basis into those of the states clipped to ``[low, high]``.
+    """Fitted values of a powers basis at every live state, in one pass.
 
-    In a basis of each feature's own powers (:func:`_powers`), clipping feature ``j``
-    changes only its own terms ``z_j**d``: the value moves by the change of those terms
-    times their coefficients, on the rows where ``j`` is out of range -- far less work
-    than a new basis for every row.
+    ``features`` (paths, checkpoints, k) and ``alive`` (paths, checkpoints). Per
+    checkpoint ``c``: whether it has a fit (``fitted[c]``); the standardisation
+    ``(x - center[c]) * inv_scale[c]`` (``inv_scale`` 0 for a constant feature, which
+    adds nothing beyond the intercept); the range each feature is first clipped to,
+    ``[seen_low[c], seen_high[c]]`` (infinite: no clipping); the coefficients
+    ``coef[c]`` (targets, terms); and the range ``[low[c], high[c]]`` each fitted value
+    is clipped to. ``out`` (paths, checkpoints, targets) gets NaN where a path is not
+    alive or its checkpoint has no fit.
+
+    Each state's regressors ``[1, z, z**2, ..., z**degree]`` (as :func:`_powers`) are
+    built and used at once: a record's states are read once, in order, and no regressor
+    matrix is stored -- several times faster than gathering each checkpoint's live
+    states, building their regressors and multiplying them out. The loops over features
+    and terms are branch-free so that the compiler vectorises them (``reassoc`` lets it
+    split the sum; the order of a sum of 29 terms moves only its last bits).
     """
-    n, k = features.shape
-    for r in range(n):
-        for j in range(k):
-            x = float(features[r, j])
-            if scale[j] <= 0 or low[j] <= x <= high[j]:
-                continue  # in range; or a constant feature, whose terms are zero
-            was = (x - center[j]) / scale[j]
-            now = (min(max(x, low[j]), high[j]) - center[j]) / scale[j]
-            old_power, new_power = 1.0, 1.0
-            for d in range(degree):
-                old_power *= was
-                new_power *= now
-                for t in range(coef.shape[1]):
-                    found[r, t] += (new_power - old_power) * coef[1 + d * k + j, t]
+    paths, n_ckpt, k = features.shape
+    n_targets = coef.shape[1]
+    n_terms = 1 + degree * k
+    terms = np.empty(n_terms)
+    terms[0] = 1.0
+    for i in range(paths):
+        for c in range(n_ckpt):
+            if alive[i, c] != 1 or not fitted[c]:
+                for t in range(n_targets):
+                    out[i, c, t] = np.nan
+                continue
+            for j in range(k):
+                x = min(max(float(features[i, c, j]), seen_low[c, j]), seen_high[c, j])
+                terms[1 + j] = (x - center[c, j]) * inv_scale[c, j]
+            for d in range(1, degree):
+                for j in range(k):
+                    terms[1 + d * k + j] = terms[1 + (d - 1) * k + j] * terms[1 + j]
+            for t in range(n_targets):
+                total = 0.0
+                for q in range(n_terms):
+                    total += terms[q] * coef[c, t, q]
+                out[i, c, t] = min(max(total, low[c, t]), high[c, t])
 
 
 def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -218,35 +239,6 @@ def _live_moments(
 
 
 @dataclass(frozen=True)
-class Bases:
-    """A record's regressors on its live paths, per checkpoint, for one scaling.
-
-    Regressions fitted with the same scaling (``fit_expectation(..., scaling=)``)
-    predict from these without building them again: one set serves every party's view.
-    They are kept in double precision: a fit on one party's view can have large,
-    nearly cancelling coefficients (features it saw almost constant), which single
-    precision regressors turn into errors of several hundredths of a stake.
-    """
-
-    scaling: Scaling
-    arrays: tuple[NDArray[np.float64] | None, ...]
-
-    @classmethod
-    def of(cls, record: WarRecord, degree: int, scaling: Scaling) -> Bases:
-        """Build the regressors of ``record``'s live states (checkpoints side by side)."""
-
-        def build(c: int) -> NDArray[np.float64] | None:
-            live = record.alive[:, c] == 1
-            standard = scaling[c]
-            if standard is None or not live.any():
-                return None
-            return polynomial_basis(record.checkpoint_features[live, c], degree, *standard)
-
-        with ThreadPoolExecutor(max_workers=numba.get_num_threads()) as pool:
-            return cls(scaling, tuple(pool.map(build, range(len(scaling)))))
-
-
-@dataclass(frozen=True)
 class ContinuationValue:
     """Fitted conditional expectations per checkpoint: a regression on the state features.
 
@@ -261,35 +253,36 @@ class ContinuationValue:
     targets: int
 
     def predict(
-        self,
-        record: WarRecord,
-        bases: Bases | None = None,
-        columns: list[int] | None = None,
-        *,
-        within: bool = False,
+        self, record: WarRecord, columns: list[int] | None = None, *, within: bool = False
     ) -> NDArray[np.float64]:
         """Values (paths, checkpoints, targets) at the record's states; NaN once it ended.
 
-        ``bases``: the record's regressors, if already built with this fit's scaling;
         ``columns``: only these targets, in this order; ``within``: value each state
         with its features brought into the range the fit saw (see :meth:`at`) -- for a
         fit on one party's view applied to the war as it happens, whose states that view
         may never reach (a patron's support it believes fixed, say).
         """
-        paths, n_ckpt = record.alive.shape
+        return self.values(record.checkpoint_features, record.alive, columns, within=within)
+
+    def values(
+        self,
+        features: NDArray[Any],
+        alive: NDArray[Any],
+        columns: list[int] | None = None,
+        *,
+        within: bool = False,
+    ) -> NDArray[np.float64]:
+        """Values (paths, checkpoints, targets) at any states, laid out as a record's.
+
+        ``features`` (paths, checkpoints, features) and ``alive`` (paths, checkpoints):
+        states such as a record's ``checkpoint_features`` or projections of them, each
+        valued with its checkpoint's fit where ``alive`` is 1 (NaN elsewhere).
+        ``columns`` and ``within`` as for :meth:`predict`.
+        """
         pick = list(range(self.targets)) if columns is None else columns
-        out = np.full((paths, n_ckpt, len(pick)), np.nan)
-        for c in range(n_ckpt):
-            live = record.alive[:, c] == 1
-            fit = self.fits[c] if c < len(self.fits) else None
-            if fit is None or not live.any():
-                continue
-            standard = bases.scaling[c] if bases is not None else None
-            shared = bases is not None and standard is not None and fit[0] is standard[0]
-            basis = bases.arrays[c] if shared and bases is not None else None
-            features = record.checkpoint_features[live, c]
-            out[live, c] = self._values(c, features, pick, within=within, basis=basis)
-        return out
+        n_ckpt = alive.shape[1]
+        fits = [self.fits[c] if c < len(self.fits) else None for c in range(n_ckpt)]
+        return self._evaluate(features, alive, fits, pick, within)
 
     def at(
         self, c: int, features: NDArray[np.float64], *, within: bool = False
@@ -299,43 +292,78 @@ class ContinuationValue:
         ``within``: first bring each feature into the range the fit saw, so that states
         beyond it (a ceasefire's, say) are valued at its edge, not by extrapolation.
         """
-        return self._values(c, features, list(range(self.targets)), within=within)
+        return self._at(c, features, list(range(self.targets)), within=within)
 
-    def _values(
-        self,
-        c: int,
-        features: NDArray[Any],
-        pick: list[int],
-        *,
-        within: bool,
-        basis: NDArray[np.float64] | None = None,
+    def _at(
+        self, c: int, features: NDArray[Any], pick: list[int], *, within: bool
     ) -> NDArray[np.float64]:
-        """Targets ``pick`` at states of checkpoint ``c``: (states, targets); NaN without a fit.
-
-        ``basis``: the states' regressors, if already built with this fit's
-        standardisation. With ``within``, states beyond the range the fit saw are valued
-        at its edge: through a shared powers basis by correcting only the clipped
-        features' own terms (:func:`_clip_powers`), otherwise from the clipped states'
-        own regressors (clipping a state in range changes nothing).
-        """
+        """Targets ``pick`` at states (states, k) of checkpoint ``c``: (states, targets)."""
         fit = self.fits[c] if c < len(self.fits) else None
-        if fit is None:
-            return np.full((len(features), len(pick)), np.nan)
-        center, scale, coef, low, high, seen_low, seen_high = fit
-        if basis is not None and (not within or features.shape[1] > MAX_INTERACTING):
-            found = basis @ coef[:, pick]
-            if within:
-                picked = np.ascontiguousarray(coef[:, pick])
-                _clip_powers(found, features, self.degree, center, scale,
-                             seen_low, seen_high, picked)  # fmt: skip
-        else:
+        alive = np.ones((len(features), 1), dtype=np.uint8)
+        return self._evaluate(features[:, None, :], alive, [fit], pick, within)[:, 0]
+
+    def _evaluate(
+        self,
+        features: NDArray[Any],
+        alive: NDArray[Any],
+        fits: list[Fit | None],
+        pick: list[int],
+        within: bool,
+    ) -> NDArray[np.float64]:
+        """Targets ``pick`` at states (paths, checkpoints, k) where ``alive``; else NaN.
+
+        ``fits[c]`` values the states of checkpoint ``c``. With ``within``, states
+        beyond the range the fit saw are valued at its edge (clipping a state in range
+        changes nothing). Fitted values are kept within the range of the realised
+        targets: values outside it are the polynomial extrapolating (one party's fit
+        applied to states its own view of the war rarely reaches), not information, as
+        an expectation lies within what it averages.
+        """
+        paths, n_ckpt, k = features.shape
+        if k > MAX_INTERACTING:
+            # each feature's own powers: every state in one compiled pass
+            out = np.empty((paths, n_ckpt, len(pick)))
+            fitted, center, inv_scale, seen_low, seen_high, coef, low, high = _stack(
+                fits, k, 1 + self.degree * k, pick, within
+            )
+            _evaluate_powers(features, alive, self.degree, fitted, center, inv_scale,
+                             seen_low, seen_high, coef, low, high, out)  # fmt: skip
+            return out
+        out = np.full((paths, n_ckpt, len(pick)), np.nan)
+        for c, fit in enumerate(fits):
+            live = alive[:, c] == 1
+            if fit is None or not live.any():
+                continue
+            center, scale, coef, low, high, seen_low, seen_high = fit
             bounds = (seen_low, seen_high) if within else None
-            terms = polynomial_basis(features, self.degree, center, scale, within=bounds)
-            found = terms @ coef[:, pick]
-        # An expectation lies within what it averages: values outside the range of the
-        # realised targets are the polynomial extrapolating (one party's fit applied to
-        # states its own view of the war rarely reaches), not information.
-        return np.asarray(np.clip(found, low[pick], high[pick]))
+            basis = polynomial_basis(features[live, c], self.degree, center, scale, within=bounds)
+            out[live, c] = np.clip(basis @ coef[:, pick], low[pick], high[pick])
+        return out
+
+
+def _stack(
+    fits: list[Fit | None], k: int, terms: int, pick: list[int], within: bool
+) -> tuple[NDArray[Any], ...]:
+    """Checkpoints' fits side by side, as :func:`_evaluate_powers` takes them."""
+    n_ckpt = len(fits)
+    fitted = np.array([fit is not None for fit in fits], dtype=np.bool_)
+    center = np.zeros((n_ckpt, k))
+    inv_scale = np.zeros((n_ckpt, k))
+    seen_low = np.full((n_ckpt, k), -np.inf)
+    seen_high = np.full((n_ckpt, k), np.inf)
+    coef = np.zeros((n_ckpt, len(pick), terms))
+    low = np.full((n_ckpt, len(pick)), -np.inf)
+    high = np.full((n_ckpt, len(pick)), np.inf)
+    for c, fit in enumerate(fits):
+        if fit is None:
+            continue
+        scale = fit[1]
+        center[c], coef[c] = fit[0], fit[2][:, pick].T
+        inv_scale[c] = np.where(scale > 0, 1.0 / np.where(scale > 0, scale, 1.0), 0.0)
+        low[c], high[c] = fit[3][pick], fit[4][pick]
+        if within:
+            seen_low[c], seen_high[c] = fit[5], fit[6]
+    return fitted, center, inv_scale, seen_low, seen_high, coef, low, high
 
 
 def values_at(
@@ -348,28 +376,11 @@ def values_at(
 ) -> NDArray[np.float64]:
     """Target ``columns[k]`` of ``fits[k]`` at any states of checkpoint ``c``: (states, k).
 
-    Fits that standardise the features alike (fitted with the same ``scaling``) share
-    their regressors, which are then built once for all of them. ``within``: each fit
-    values the states brought into the range it saw (as ``ContinuationValue.at``).
+    ``within``: each fit values the states brought into the range it saw (as
+    ``ContinuationValue.at``).
     """
-    found = [f.fits[c] if c < len(f.fits) else None for f in fits]
-    first = found[0]
-    shared = (
-        first is not None
-        and (not within or features.shape[1] > MAX_INTERACTING)
-        and all(
-            fit is not None and fit[0] is first[0] and fits[k].degree == fits[0].degree
-            for k, fit in enumerate(found)
-        )
-    )
-    basis = None
-    if shared:
-        assert first is not None
-        basis = polynomial_basis(features, fits[0].degree, first[0], first[1])
     pairs = zip(fits, columns, strict=True)
-    return np.column_stack(
-        [f._values(c, features, [col], within=within, basis=basis)[:, 0] for f, col in pairs]
-    )
+    return np.column_stack([f._at(c, features, [col], within=within)[:, 0] for f, col in pairs])
 
 
 Target = Callable[[int, NDArray[np.bool_]], NDArray[np.float64]]

@@ -37,13 +37,15 @@ D. Druckman (Eds.), *International Conflict Resolution After the Cold War* (pp.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.bargaining.outside import (
     MAX_FIT_PATHS,
-    Bases,
+    ContinuationValue,
+    Fit,
     Target,
     fit_expectation,
     least_squares,
@@ -119,18 +121,14 @@ def _best_given(
     return u_r[order][last], best[last]
 
 
-Value = Callable[[int, NDArray[np.float64]], NDArray[np.float64]]
-"""``value(c, states)``: each side's own value of fighting on, (states, 2), of the given
-states at checkpoint ``c`` (its fitted continuation value)."""
+Value = Callable[[NDArray[np.floating[Any]], NDArray[np.uint8]], NDArray[np.float64]]
+"""``value(states, alive)``: each side's own value of fighting on, (paths, checkpoints,
+2), of states laid out as a record's (paths, checkpoints, features), each valued with its
+checkpoint's fitted continuation value where ``alive`` is 1 (NaN elsewhere)."""
 
 
 def quiet_values(
-    record: WarRecord,
-    value: Value,
-    moving: NDArray[np.bool_],
-    *,
-    degree: int = 2,
-    bases: Bases | None = None,
+    record: WarRecord, value: Value, moving: NDArray[np.bool_], *, degree: int = 2
 ) -> NDArray[np.float64]:
     """Each side's value of fighting on after the steps to the next checkpoint in quiet.
 
@@ -139,38 +137,41 @@ def quiet_values(
     regression over the paths, as for outside options); the others (the front, beliefs)
     hold still -- a deal stops the battlefield from shifting power, not the factories
     or the voters. The state so projected is valued with the checkpoint's own valuation,
-    so only the shift of power moves the value, not the clock.
-
-    ``bases``: the record's regressors, if already built (``Bases.of``); the projection's
-    fitted values do not depend on how the features were standardised. The projection
-    is fitted on at most :data:`MAX_FIT_PATHS` paths, as the valuations are.
+    so only the shift of power moves the value, not the clock. The projection is fitted
+    on at most :data:`MAX_FIT_PATHS` paths, as the valuations are.
 
     Returns
     -------
     ndarray, shape (paths, checkpoints, 2)
         NaN at the last checkpoint and once the war is over.
     """
-    paths, n_ckpt = record.alive.shape
-    out = np.full((paths, n_ckpt, 2), np.nan)
-    for c in range(n_ckpt - 1):
-        live = record.alive[:, c] == 1
-        if not live.any():
-            continue
-        state = record.checkpoint_features[live, c].astype(float)
-        both = live & (record.alive[:, c + 1] == 1)
-        if moving.any() and both.sum() > 1:
-            built = bases.arrays[c] if bases is not None else None
-            basis = (
-                polynomial_basis(state, degree, state.mean(axis=0), state.std(axis=0))
-                if built is None
-                else built
-            )
-            rows = np.flatnonzero(both[live])[:MAX_FIT_PATHS]  # positions among the live
-            later = record.checkpoint_features[np.flatnonzero(live)[rows], c + 1]
-            coef = least_squares(basis[rows], later[:, moving].astype(float))
-            state[:, moving] = basis @ coef
-        out[live, c] = value(c, state)
-    return out
+    n_ckpt = record.alive.shape[1]
+    features = record.checkpoint_features
+    alive = record.alive.copy()
+    alive[:, -1] = 0  # nothing to project beyond the last checkpoint
+    states = features.copy()
+    if moving.any():
+        steps: list[Fit | None] = []
+        for c in range(n_ckpt - 1):
+            both = np.flatnonzero((alive[:, c] == 1) & (record.alive[:, c + 1] == 1))
+            both = both[:MAX_FIT_PATHS]
+            if len(both) <= 1:
+                steps.append(None)
+                continue
+            now = features[both, c].astype(float)
+            center, scale = now.mean(axis=0), now.std(axis=0)
+            later = features[both, c + 1][:, moving].astype(float)
+            coef = least_squares(polynomial_basis(now, degree, center, scale), later)
+            unbounded = np.full(later.shape[1], np.inf)
+            everywhere = np.full(now.shape[1], np.inf)
+            steps.append((center, scale, coef, -unbounded, unbounded, -everywhere, everywhere))
+        steps.append(None)
+        step = ContinuationValue(degree, tuple(steps), int(moving.sum()))
+        projected = step.values(features, alive)
+        for c, fit in enumerate(steps):
+            if fit is not None:  # where no step was fitted, the state stays
+                states[:, c, moving] = projected[:, c]
+    return value(states, alive)
 
 
 def commitment_blocked(

@@ -28,11 +28,8 @@ from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 from detente.bargaining.outside import (
-    Bases,
     ContinuationValue,
     fit_continuation,
-    scaling_of,
-    values_at,
 )
 from detente.bargaining.ripeness import (
     commitment_blocked,
@@ -323,10 +320,6 @@ def _analyse(
     paths = actual.paths
     n_ckpt = len(actual.plan.checkpoints)
     columns = [actual.parties.index(p) for p in parties]
-    # Every regression standardises the features alike, so the actual states' regressors
-    # are built once and serve every party's view.
-    scaling = scaling_of(actual)
-    bases = Bases.of(actual, degree, scaling)
     n_all = len(actual.parties)
     # keep the required parties' values, then the two sides' chances of winning
     keep = [*columns, n_all, n_all + 1]
@@ -334,9 +327,8 @@ def _analyse(
     def fit_and_predict(record: WarRecord) -> tuple[ContinuationValue, NDArray[np.float64]]:
         # value of fighting on, then each side's outright win, at the actual states, each
         # state valued within the range of states the record's war reached (no extrapolation)
-        fit = fit_continuation(record, degree=degree, scaling=scaling,
-                               also=decisive_target(record))  # fmt: skip
-        return fit, fit.predict(actual, bases, keep, within=True)
+        fit = fit_continuation(record, degree=degree, also=decisive_target(record))
+        return fit, fit.predict(actual, keep, within=True)
 
     records = list({id(r): r for r in (actual, *views.values())}.values())
     space = settlement_space(scenario, parties)
@@ -353,7 +345,7 @@ def _analyse(
         jobs = {id(r): pool.submit(fit_and_predict, r) for r in first}
         diagnostics = pool.submit(
             _diagnostics, scenario, parties, actual,
-            [jobs[id(v)] for v in side_views], degree, bases,
+            [jobs[id(v)] for v in side_views], degree,
         ) if both_sides else None  # fmt: skip
         jobs.update({id(r): pool.submit(fit_and_predict, r) for r in rest})
         found_vertices = pool.submit(slack_vertices, space)
@@ -392,7 +384,6 @@ def _diagnostics(
     actual: WarRecord,
     side_jobs: list[Future[tuple[ContinuationValue, NDArray[np.float64]]]],
     degree: int,
-    bases: Bases,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Hurting stalemate and commitment problem between the two sides (both must agree).
 
@@ -417,12 +408,14 @@ def _diagnostics(
     discount = np.array([values.mean(scenario.time.discount.get(s, 1.0)) for s in sides])
     columns = [actual.parties.index(s) for s in sides]
 
-    def value(c: int, states: NDArray[np.float64]) -> NDArray[np.float64]:
+    def value(states: NDArray[np.floating[Any]], alive: NDArray[np.uint8]) -> NDArray[np.float64]:
         # within the range each side's view reached, as its outside options are valued
-        return values_at([own_fit[s] for s in sides], columns, c, states, within=True)
+        found = [own_fit[s].values(states, alive, [col], within=True)
+                 for s, col in zip(sides, columns, strict=True)]  # fmt: skip
+        return np.concatenate(found, axis=2)
 
     moving = set(get_engine(actual.engine).moving_in_truce(actual.scenario))
     mask = np.array([f in moving for f in actual.features], dtype=bool)
-    projected = quiet_values(actual, value, mask, degree=degree, bases=bases)
+    projected = quiet_values(actual, value, mask, degree=degree)
     blocked = commitment_blocked(actual, own_sides, projected, utilities, discount)
     return stalemate, blocked
