@@ -105,25 +105,49 @@ def _powers(
 
 
 @njit(cache=True, nogil=True)
-def _column_ranges(
-    values: NDArray[Any],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # pragma: no cover - compiled
-    """Each column's lowest and highest value, in one pass over the rows.
+def _moments(states: NDArray[Any]) -> tuple[NDArray[np.float64], ...]:  # pragma: no cover
+    """Each column's mean, standard deviation, lowest and highest value.
 
-    NumPy's ``min(axis=0)`` and ``max(axis=0)`` on a tall, thin array cost two strided
-    passes each; the window analysis takes ranges of every regression's data.
+    Two passes over the rows (the mean, then the squared deviations from it); the
+    population standard deviation.
     """
-    n, k = values.shape
+    n, k = states.shape
+    total = np.zeros(k)
     low = np.full(k, np.inf)
     high = np.full(k, -np.inf)
     for r in range(n):
         for j in range(k):
-            v = values[r, j]
-            if v < low[j]:
-                low[j] = v
-            if v > high[j]:
-                high[j] = v
-    return low, high
+            v = float(states[r, j])
+            total[j] += v
+            low[j] = min(low[j], v)
+            high[j] = max(high[j], v)
+    mean = total / max(n, 1)
+    square = np.zeros(k)
+    for r in range(n):
+        for j in range(k):
+            gap = float(states[r, j]) - mean[j]
+            square[j] += gap * gap
+    return mean, np.sqrt(square / max(n, 1)), low, high
+
+
+def sample_regressors(
+    features: NDArray[Any],
+    rows: NDArray[np.int64],
+    c: int,
+    degree: int,
+    standard: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+) -> tuple[NDArray[np.float64], ...]:
+    """The regressors of the states ``features[rows, c]`` of a record's features.
+
+    Returns the regressors (:func:`polynomial_basis`), the centre and scale that
+    standardise them (``standard``, or the states' mean and standard deviation), and
+    each feature's lowest and highest value among the states.
+    """
+    states = features[rows, c]  # one gather; the passes below then read contiguous rows
+    center, scale, low, high = _moments(states)
+    if standard is not None:
+        center, scale = standard
+    return polynomial_basis(states, degree, center, scale), center, scale, low, high
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
@@ -411,14 +435,14 @@ def fit_expectation(
         rows = np.flatnonzero(live)[:MAX_FIT_PATHS]
         live = np.zeros_like(live)
         live[rows] = True
-        features = record.checkpoint_features[live, c].astype(float)
         standard = scaling[c] if scaling is not None else None
-        if standard is None:
-            standard = (features.mean(axis=0), features.std(axis=0))
+        basis, center, scale, seen_low, seen_high = sample_regressors(
+            record.checkpoint_features, rows, c, degree, standard
+        )
         y = target(c, live)
         targets = y.shape[1]
-        coef = least_squares(polynomial_basis(features, degree, *standard), y)
-        fits.append((standard[0], standard[1], coef, *_column_ranges(y), *_column_ranges(features)))
+        coef = least_squares(basis, y)
+        fits.append((center, scale, coef, *_moments(y)[2:], seen_low, seen_high))
     return ContinuationValue(degree, tuple(fits), targets)
 
 

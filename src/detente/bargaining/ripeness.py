@@ -49,7 +49,7 @@ from detente.bargaining.outside import (
     Target,
     fit_expectation,
     least_squares,
-    polynomial_basis,
+    sample_regressors,
 )
 from detente.engines import DECISIVE, WarRecord
 
@@ -158,12 +158,11 @@ def quiet_values(
             if len(both) <= 1:
                 steps.append(None)
                 continue
-            now = features[both, c].astype(float)
-            center, scale = now.mean(axis=0), now.std(axis=0)
+            basis, center, scale, _, _ = sample_regressors(features, both, c, degree)
             later = features[both, c + 1][:, moving].astype(float)
-            coef = least_squares(polynomial_basis(now, degree, center, scale), later)
+            coef = least_squares(basis, later)
             unbounded = np.full(later.shape[1], np.inf)
-            everywhere = np.full(now.shape[1], np.inf)
+            everywhere = np.full(features.shape[2], np.inf)
             steps.append((center, scale, coef, -unbounded, unbounded, -everywhere, everywhere))
         steps.append(None)
         step = ContinuationValue(degree, tuple(steps), int(moving.sum()))
