@@ -95,7 +95,7 @@ def test_valuing_within_the_fitted_range():
     """A view's fit applied to states beyond what it saw values them at the range's edge:
     the prediction equals the fit evaluated at the clipped states, and states the fit
     saw are valued as without clipping."""
-    from detente.bargaining.outside import fit_continuation, polynomial_basis
+    from detente.bargaining.outside import TRUSTED_SHARE, fit_continuation, polynomial_basis
 
     sc = dt.load("ukraine-2025")
     actual = run_war(sc, paths=3000, seed=2)
@@ -112,6 +112,12 @@ def test_valuing_within_the_fitted_range():
         inside = ((states >= low) & (states <= high)).all(axis=1)
         np.testing.assert_allclose(within[live, c][inside], plain[live, c][inside], atol=1e-9)
         assert (~inside).any()  # the view's fit does meet states it never reached
+        # the trusted range holds the central TRUSTED_SHARE of the view's own states (its
+        # edges are quantiles of a sample of EDGE_SAMPLE of them: allow their error)
+        seen = view.checkpoint_features[view.alive[:, c] == 1, c]
+        beyond = ((seen < low) | (seen > high)).mean(axis=0)
+        assert (beyond <= 1 - TRUSTED_SHARE + 0.01).all()
+        assert beyond.max() >= (1 - TRUSTED_SHARE) / 2  # some feature's tails are cut off
     # The compiled evaluation against the regressors built and multiplied out in NumPy.
     for c in (0, 5, 20):
         live = actual.alive[:, c] == 1

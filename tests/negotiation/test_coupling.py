@@ -83,7 +83,7 @@ def test_rearmament_in_a_ceasefire_breaks_deals_on_the_default():
     still = negotiate(dt.load("ukraine-2025", overrides=[*once, *no_recruits]), **kwargs)
     assert rearming.p_agreement > 0.9 and still.p_agreement > 0.9
     causes = rearming.settlement.summary()["breakdown_cause"]
-    assert rearming.durability < 0.85  # 0.41 when written
-    assert causes["russia"] > 0.75 * (1 - rearming.durability)  # 0.50 of 0.59
+    assert rearming.durability < 0.85  # 0.64 when written (0.41 before TRUSTED_SHARE)
+    assert causes["russia"] > 0.6 * (1 - rearming.durability)  # 0.28 of 0.36
     assert still.durability > 0.95  # 0.97 when written
     assert still.settlement.summary()["breakdown_cause"]["russia"] < 0.01

@@ -41,6 +41,19 @@ is then ~sqrt(terms / paths) ~ 3% of the target's spread, below the paths' own n
 MAX_INTERACTING = 3
 """Most state features whose products enter the regressions (see :func:`polynomial_basis`)."""
 
+TRUSTED_SHARE = 0.98
+"""Central share of a fit's states, per feature, within which its values are trusted.
+
+A fit on one party's view, applied ``within`` its range to the war as it happens, values
+states beyond this range at its edge. The extreme states of a sample are too few to pin
+a polynomial down: a view in which a patron's support nearly always falls to 0 by
+week 4, but not on a few paths, would otherwise extrapolate its steep curvature near 0
+to supports of 0.2 and more (see docs/bargaining.md)."""
+
+EDGE_SAMPLE = 5_000
+"""States of a fit's sample its trusted range is estimated on (the quantiles' error is
+then about 0.2 % of the share, far below what moves a value)."""
+
 
 def polynomial_basis(
     features: NDArray[np.floating[Any]],
@@ -141,10 +154,13 @@ def sample_regressors(
 
     Returns the regressors (:func:`polynomial_basis`), the centre and scale that
     standardise them (``standard``, or the states' mean and standard deviation), and
-    each feature's lowest and highest value among the states.
+    the range of each feature that holds the central :data:`TRUSTED_SHARE` of the
+    states (the first :data:`EDGE_SAMPLE` of them; paths are independent draws).
     """
     states = features[rows, c]  # one gather; the passes below then read contiguous rows
-    center, scale, low, high = _moments(states)
+    center, scale, _, _ = _moments(states)
+    edge = (1 - TRUSTED_SHARE) / 2
+    low, high = np.quantile(states[:EDGE_SAMPLE], [edge, 1 - edge], axis=0).astype(float)
     if standard is not None:
         center, scale = standard
     return polynomial_basis(states, degree, center, scale), center, scale, low, high
@@ -214,14 +230,14 @@ def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray
     form, where an SVD of ``B`` itself is not; a minimum-norm solve of the small system
     copes with collinear features (e.g. beliefs that move with the front).
     """
-    coef, *_ = np.linalg.lstsq(basis.T @ basis, basis.T @ y, rcond=None)
+    coef, *_ = np.linalg.lstsq(basis.T @ basis, basis.T @ y, rcond=1e-10)
     return np.asarray(coef, dtype=np.float64)
 
 
 Fit = tuple[NDArray[np.float64], ...]
 """One checkpoint's regression: feature centre, feature scale, coefficients (terms,
 targets), the lowest and highest value of each target in the data fitted, and the
-lowest and highest value of each feature there."""
+range of each feature the fit trusts (:data:`TRUSTED_SHARE`)."""
 
 Scaling = tuple[tuple[NDArray[np.float64], NDArray[np.float64]] | None, ...]
 """Per checkpoint, the centre and scale that standardise the features (None: no paths)."""
@@ -282,7 +298,7 @@ class ContinuationValue:
         """Values (paths, checkpoints, targets) at the record's states; NaN once it ended.
 
         ``columns``: only these targets, in this order; ``within``: value each state
-        with its features brought into the range the fit saw (see :meth:`at`) -- for a
+        with its features brought into the range the fit trusts (see :meth:`at`) -- for a
         fit on one party's view applied to the war as it happens, whose states that view
         may never reach (a patron's support it believes fixed, say).
         """
@@ -313,7 +329,8 @@ class ContinuationValue:
     ) -> NDArray[np.float64]:
         """Values (states, targets) of any states at checkpoint ``c`` (NaN without a fit).
 
-        ``within``: first bring each feature into the range the fit saw, so that states
+        ``within``: first bring each feature into the range the fit trusts (the central
+        :data:`TRUSTED_SHARE` of the states it was fitted on), so that states
         beyond it (a ceasefire's, say) are valued at its edge, not by extrapolation.
         """
         return self._at(c, features, list(range(self.targets)), within=within)
@@ -337,7 +354,7 @@ class ContinuationValue:
         """Targets ``pick`` at states (paths, checkpoints, k) where ``alive``; else NaN.
 
         ``fits[c]`` values the states of checkpoint ``c``. With ``within``, states
-        beyond the range the fit saw are valued at its edge (clipping a state in range
+        beyond the range the fit trusts are valued at its edge (clipping a state in range
         changes nothing). Fitted values are kept within the range of the realised
         targets: values outside it are the polynomial extrapolating (one party's fit
         applied to states its own view of the war rarely reaches), not information, as
@@ -400,7 +417,7 @@ def values_at(
 ) -> NDArray[np.float64]:
     """Target ``columns[k]`` of ``fits[k]`` at any states of checkpoint ``c``: (states, k).
 
-    ``within``: each fit values the states brought into the range it saw (as
+    ``within``: each fit values the states brought into the range it trusts (as
     ``ContinuationValue.at``).
     """
     pairs = zip(fits, columns, strict=True)
