@@ -23,8 +23,8 @@ from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 # - `record_band` + `record_frozen`: count each value as it happens, and a finished
 #   war's frozen state once (spread over the remaining bands by a cumulative sum).
 #   Best when most paths end early and few variables are banded (battles, lanchester).
-# - `histogram_chunk`: write each path's banded values into a buffer, then count a few
-#   hundred paths at a time band by band. Best when paths run to the horizon with many
+# - `histogram_chunk`: write each path's banded values into a buffer, then count a
+#   thousand or so paths at a time band by band. Best when paths run to the horizon with many
 #   variables (attrition): the buffer and the counting then stay in cache.
 
 __all__ = ["COLLAPSE", "DECISIVE", "ESCALATION", "ONGOING"]
@@ -111,17 +111,23 @@ def record_frozen(tail_hist, tail_sum, v, b, x, lo, hi):  # type: ignore[no-unty
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def histogram_chunk(trace, n_paths, hist, sums, lo, hi):  # type: ignore[no-untyped-def]
+def histogram_chunk(trace, n_paths, hist, partial, lo, hi):  # type: ignore[no-untyped-def]
     """Add the banded values ``trace[band, variable, path]`` of ``n_paths`` paths.
 
     Kernels write each path's values into a column of ``trace`` as they go and call this
-    every ``trace.shape[2]`` paths (a few hundred, so that the buffer stays in cache). Each
-    (band, variable) row of values is contiguous: its bins are computed in one loop the
-    compiler vectorises, then counted into the histogram row, which stays in cache; four
-    partial sums break the dependency chain of the band sum.
+    every ``trace.shape[2]`` paths (a thousand or so, so that the buffer stays in cache).
+    Each (band, variable) row of values is contiguous: its bins are computed in one loop
+    the compiler vectorises, then counted into the histogram row, which stays in cache.
+    The band sums are kept as four partial sums ``partial[variable, band, path % 4]``,
+    which break the dependency chain of one sum, and are carried from chunk to chunk:
+    with chunks of a multiple of 4 paths, every value goes to the same partial sum in
+    the same order however the block is chunked (values past the block's last multiple
+    of 4, all in its last chunk, go to the first). :func:`add_partial_sums` adds them
+    up at the end of the block.
     """
     bins = hist.shape[2]
     k = np.empty(trace.shape[2], np.int64)
+    whole = n_paths - n_paths % 4
     for b in range(trace.shape[0]):
         for v in range(trace.shape[1]):
             row = trace[b, v]
@@ -132,18 +138,25 @@ def histogram_chunk(trace, n_paths, hist, sums, lo, hi):  # type: ignore[no-unty
             counts = hist[v, b]
             for i in range(n_paths):
                 counts[k[i]] += 1
-            s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
-            i = 0
-            while i + 4 <= n_paths:
+            s0, s1, s2, s3 = partial[v, b, 0], partial[v, b, 1], partial[v, b, 2], partial[v, b, 3]
+            for i in range(0, whole, 4):
                 s0 += row[i]
                 s1 += row[i + 1]
                 s2 += row[i + 2]
                 s3 += row[i + 3]
-                i += 4
-            while i < n_paths:
+            for i in range(whole, n_paths):
                 s0 += row[i]
-                i += 1
-            sums[v, b] += (s0 + s1) + (s2 + s3)
+            partial[v, b, 0], partial[v, b, 1], partial[v, b, 2], partial[v, b, 3] = s0, s1, s2, s3
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_partial_sums(partial, sums):  # type: ignore[no-untyped-def]
+    """Add a block's partial band sums (:func:`histogram_chunk`) to ``sums[variable, band]``."""
+    for v in range(partial.shape[0]):
+        for b in range(partial.shape[1]):
+            sums[v, b] += (partial[v, b, 0] + partial[v, b, 1]) + (
+                partial[v, b, 2] + partial[v, b, 3]
+            )
 
 
 def empty_outputs(

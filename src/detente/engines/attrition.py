@@ -181,8 +181,14 @@ rounded normal with the same mean and variance (Gillespie 2000) is indistinguish
 the scale of an army, at a tenth of the cost.
 """
 
-TRACE_PATHS = 4096
-"""Paths whose banded values are buffered before they are counted into the histograms."""
+TRACE_PATHS = 1024
+"""Paths whose banded values are buffered before they are counted into the histograms.
+
+A multiple of 4 (see :func:`detente.engines._kernel.histogram_chunk`). 1,024 paths
+make a buffer of 5.6 MB for the default's 105 bands of 13 variables: two threads'
+buffers stay in the 32 MB L3 cache, where two of 4,096 paths (45 MB) did not (about
+4 % of the run on two threads; see ``benchmarks/README.md``).
+"""
 TRACE_PAD = 16
 """Padding of the buffer's rows, so that a path's values do not all fall in one cache set."""
 
@@ -255,6 +261,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     on_patrons, on_red_lines, on_escalation = mech[M_PATRONS], mech[M_RED_LINES], mech[M_ESCALATION]
     on_economy, on_stability, on_shocks = mech[M_ECONOMY], mech[M_STABILITY], mech[M_SHOCKS]
     state = np.zeros(SUPPORT0 + n_pat)  # what bands, features and finals read; kept current
+    band_part = np.zeros((n_banded, n_bands, 4))  # partial band sums (_kernel.histogram_chunk)
     stream = np.zeros(4, np.uint64)  # the path's own random stream (engines._random)
     spare = np.zeros(2)  # the second normal of a polar pair (_random.normal_kept)
     ring = np.zeros((2, 106))
@@ -663,7 +670,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for v in range(var_idx.shape[0]):
             final[i, v] = state[var_idx[v]]
         if ii == chunk - 1 or i == n - 1:  # count a full buffer of paths into the bands
-            _kernel.histogram_chunk(trace, ii + 1, band_hist, band_sum, band_lo, band_hi)
+            _kernel.histogram_chunk(trace, ii + 1, band_hist, band_part, band_lo, band_hi)
+    _kernel.add_partial_sums(band_part, band_sum)
 
 
 class Attrition(Engine):
