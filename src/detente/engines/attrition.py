@@ -264,8 +264,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     band_part = np.zeros((n_banded, n_bands, 4))  # partial band sums (_kernel.histogram_chunk)
     stream = np.zeros(4, np.uint64)  # the path's own random stream (engines._random)
     spare = np.zeros(2)  # the second normal of a polar pair (_random.normal_kept)
-    ring = np.zeros((2, 106))
-    ring_slot = np.zeros(2, np.int64)
     stock = np.zeros((2, N_CLASSES))
     kap = np.zeros((2, N_CLASSES))
     use = np.zeros((2, N_CLASSES))
@@ -282,6 +280,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     ckpt_every = checkpoints[1] - checkpoints[0] if n_ckpt > 1 else 0
     troops0 = np.zeros(2)
     inv_troops0 = np.zeros(2)
+    recruits = np.zeros(2)  # each side's weekly intake (contract + mobilised)
     power = np.zeros(2)
     losses = np.zeros(2)
     deficit0 = np.zeros(2)
@@ -311,8 +310,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         spare[0] = 0.0
         has_truce = truce[0][i] >= 0  # a deal silences the guns for a while (engines._truce)
         # --- initial state ---
-        for s in range(2):  # recruitment under way before step 0: the pipeline starts full
-            ring[s, :] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION] if on_recruit else 0.0
         x = gp[i, G_FRONT]
         held0 = x if esc_side == 0 else 1.0 - x  # the escalating side's ground at step 0
         rung = float(rung0)
@@ -322,6 +319,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for s in range(2):
             troops0[s] = sp[i, s, TROOPS]
             inv_troops0[s] = 1.0 / troops0[s]
+            recruits[s] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
             state[TROOPS_A + s] = sp[i, s, TROOPS]
             state[CAS_A + s] = 0.0
             state[STAB_A + s] = sp[i, s, ST_START]
@@ -398,8 +396,6 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         t = 0
         c_next = 0
         band, band_t = 0, 0  # the next band and its step
-        ring_slot[0] = 0  # each recruitment ring's slot of step t, t % lag
-        ring_slot[1] = 0
         while True:
             if t == band_t:  # a band step (integer division is slow: counters instead)
                 for v in range(n_banded):
@@ -500,18 +496,12 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     for a in range(n_active[s]):
                         use[s, active[s, a]] = 0.0
             # ---- end of combat ----
-            # 5. recruitment pipeline
+            # 5. recruitment pipeline: those recruited `training` (lags[s]) steps ago arrive.
+            # A path's weekly intake is constant and recruiting was under way before
+            # step 0 (the pipeline starts full), so what arrives is that same intake,
+            # every step: no queue of the last `training` steps' recruits is needed.
             for s in range(2):
-                arriving = 0.0
-                if on_recruit:
-                    lag = lags[s]
-                    recruits = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
-                    arriving = recruits
-                    if lag > 0:  # a ring of the last `lag` steps' recruits: in at t, out at t + lag
-                        k = ring_slot[s]
-                        arriving = ring[s, k]
-                        ring[s, k] = recruits
-                        ring_slot[s] = k + 1 if k + 1 < lag else 0
+                arriving = recruits[s] if on_recruit else 0.0
                 state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
                 state[CAS_A + s] += losses[s]
             # 7-8. patrons: support, red lines, aid
