@@ -228,7 +228,10 @@ def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray
 
     ``basis`` has many rows and a few dozen columns, so ``B'B`` is tiny and cheap to
     form, where an SVD of ``B`` itself is not; a minimum-norm solve of the small system
-    copes with collinear features (e.g. beliefs that move with the front).
+    copes with collinear features (e.g. the two sides' beliefs, which update on the same
+    battles). Its cut-off drops directions of ``B`` whose singular values are below
+    1e-5 of the largest (1e-10 on ``B'B``): single-precision features leave exactly
+    collinear ones slightly apart, and their coefficients would be fitted to that noise.
     """
     coef, *_ = np.linalg.lstsq(basis.T @ basis, basis.T @ y, rcond=1e-10)
     return np.asarray(coef, dtype=np.float64)
