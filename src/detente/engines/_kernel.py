@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numba import njit
 
-from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING, zeros
+from detente.engines.base import COLLAPSE, DECISIVE, ESCALATION, ONGOING
 
 # Two ways to fill the per-step band histograms, for two shapes of war:
 # - `record_band` + `record_frozen`: count each value as it happens, and a finished
@@ -162,15 +162,15 @@ def add_partial_sums(partial, sums):  # type: ignore[no-untyped-def]
 def empty_outputs(
     n: int, plan_c: int, n_features: int, n_parties: int, n_vars: int
 ) -> dict[str, np.ndarray]:
-    """Per-path output arrays of a run (filled by a kernel), in small pages (base.zeros)."""
+    """Per-path output arrays of one block (filled by a kernel)."""
     return {
-        "event": zeros((n,), np.int8),
+        "event": np.zeros(n, np.int8),
         "winner": np.full(n, -1, np.int8),
-        "end_step": zeros((n,), np.int32),
-        "payoff": zeros((n, n_parties)),
-        "final": zeros((n, n_vars)),
+        "end_step": np.zeros(n, np.int32),
+        "payoff": np.zeros((n, n_parties)),
+        "final": np.zeros((n, n_vars)),
         # float32: ample for regression features, and half the memory of a large run
-        "features": zeros((n, plan_c, n_features), np.float32),
-        "accrued": zeros((n, plan_c, n_parties), np.float32),
-        "alive": zeros((n, plan_c), np.uint8),
+        "features": np.zeros((n, plan_c, n_features), np.float32),
+        "accrued": np.zeros((n, plan_c, n_parties), np.float32),
+        "alive": np.zeros((n, plan_c), np.uint8),
     }

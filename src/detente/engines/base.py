@@ -31,8 +31,6 @@ hurt. *American Political Science Review*, 97(1), 123-133.
 from __future__ import annotations
 
 import abc
-import math
-import mmap
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -148,31 +146,6 @@ def scratch_buffer(
     if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
         buffer = scratch[key] = np.empty(shape, dtype)
     return buffer
-
-
-SMALL_PAGES_FROM = 1 << 22
-""":func:`zeros` puts arrays of this many bytes (4 MB, numpy's own threshold) or more
-in small pages."""
-
-
-def zeros(shape: tuple[int, ...], dtype: type = np.float64) -> NDArray[Any]:
-    """A zero-filled array like ``np.zeros``; a large one in 4 KB pages, not huge pages.
-
-    numpy asks Linux for transparent huge pages (``madvise(MADV_HUGEPAGE)``) for arrays
-    of 4 MB or more. On the project's machine (a VM) the kernel takes far longer to
-    clear a fresh 2 MB page than the 512 small pages it replaces: the first writes to
-    the per-path outputs of 300,000 paths of the default war cost 2.0-2.2 s of system
-    time with huge pages and 0.43 s without, a tenth of the run's time (see
-    ``benchmarks/README.md``). Fresh anonymous memory from ``mmap`` is zero and, unless
-    advised otherwise, in small pages; the advice ``MADV_NOHUGEPAGE`` keeps it so where
-    huge pages are always on. Elsewhere (no such advice), plain ``np.zeros``.
-    """
-    size = math.prod(shape) * np.dtype(dtype).itemsize
-    if size < SMALL_PAGES_FROM or not hasattr(mmap, "MADV_NOHUGEPAGE"):
-        return np.zeros(shape, dtype)
-    memory = mmap.mmap(-1, size)
-    memory.madvise(mmap.MADV_NOHUGEPAGE)
-    return np.frombuffer(memory, dtype).reshape(shape)  # the array keeps the mapping
 
 
 def band_range(q: float | Distribution) -> tuple[float, float]:

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 from detente.engines import _kernel, _truce
-from detente.engines.base import Engine, EngineError, Plan, Variable, scratch_buffer, zeros
+from detente.engines.base import Engine, EngineError, Plan, Variable, scratch_buffer
 from detente.scenario import utility, values
 from detente.scenario.model import ContinuousIssue, Scenario
 from detente.scenario.values import Distribution
@@ -217,7 +217,7 @@ def run_war(
     inputs_of = _Inputs(scenario, engine)
     if truce is None:
         truce = _truce.no_truce(paths, len(parties))
-    drawn_cost = zeros((paths, len(parties)))  # in small pages (base.zeros)
+    drawn_cost = np.empty((paths, len(parties)))
 
     def one_block(b: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if not hasattr(local, "hists"):
