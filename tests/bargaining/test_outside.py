@@ -127,3 +127,30 @@ def test_valuing_within_the_fitted_range():
         expected = np.clip(terms @ coef, target_low, target_high)
         np.testing.assert_allclose(within[live, c], expected, rtol=1e-9, atol=1e-9)
         assert np.isnan(within[~live, c]).all()
+
+
+@pytest.mark.parametrize("name", ["ukraine-2025", "battles"])
+def test_project_writes_fitted_values_in_place(name):
+    """``ContinuationValue.project`` puts each live state's fitted values in the given
+    features (as ``values`` computes them) and leaves everything else as it was: the
+    compiled pass of the powers basis (14 features) and the products basis (battles)."""
+    from detente.bargaining.outside import fit_expectation
+
+    rec = run_war(dt.load(name), paths=2000, seed=1)
+    k = rec.checkpoint_features.shape[2]
+    slots = np.array([0, k - 1])
+
+    def target(c, live):  # any function of the state will do
+        return 0.5 * rec.checkpoint_features[live, c][:, slots].astype(float) + 1.0
+
+    fit = fit_expectation(rec, target)
+    states = rec.checkpoint_features.copy()
+    fit.project(states, rec.alive, slots)
+    expected = fit.values(rec.checkpoint_features, rec.alive)
+    live = rec.alive == 1
+    found = states[live][:, slots]
+    np.testing.assert_allclose(found, expected[live].astype(np.float32), rtol=1e-6, atol=1e-6)
+    assert not np.allclose(found, rec.checkpoint_features[live][:, slots])  # it did write
+    others = np.setdiff1d(np.arange(k), slots)
+    np.testing.assert_array_equal(states[..., others], rec.checkpoint_features[..., others])
+    np.testing.assert_array_equal(states[~live], rec.checkpoint_features[~live])

@@ -182,7 +182,9 @@ def _evaluate_powers(
     coef: NDArray[np.float64],
     low: NDArray[np.float64],
     high: NDArray[np.float64],
-    out: NDArray[np.float64],
+    out: NDArray[Any],
+    slots: NDArray[np.int64],
+    missing: bool,
 ) -> None:  # pragma: no cover - compiled
     """Fitted values of a powers basis at every live state, in one pass.
 
@@ -192,8 +194,10 @@ def _evaluate_powers(
     adds nothing beyond the intercept); the range each feature is first clipped to,
     ``[seen_low[c], seen_high[c]]`` (infinite: no clipping); the coefficients
     ``coef[c]`` (targets, terms); and the range ``[low[c], high[c]]`` each fitted value
-    is clipped to. ``out`` (paths, checkpoints, targets) gets NaN where a path is not
-    alive or its checkpoint has no fit.
+    is clipped to. Target ``t`` goes to ``out[i, c, slots[t]]``; where a path is not
+    alive or its checkpoint has no fit, NaN if ``missing``, else ``out`` is left as it
+    is. ``out`` may be ``features`` itself (a state's features are read before its
+    values are written).
 
     Each state's regressors ``[1, z, z**2, ..., z**degree]`` (as :func:`_powers`) are
     built and used at once: a record's states are read once, in order, and no regressor
@@ -210,8 +214,9 @@ def _evaluate_powers(
     for i in range(paths):
         for c in range(n_ckpt):
             if alive[i, c] != 1 or not fitted[c]:
-                for t in range(n_targets):
-                    out[i, c, t] = np.nan
+                if missing:
+                    for t in range(n_targets):
+                        out[i, c, slots[t]] = np.nan
                 continue
             for j in range(k):
                 x = min(max(float(features[i, c, j]), seen_low[c, j]), seen_high[c, j])
@@ -223,7 +228,7 @@ def _evaluate_powers(
                 total = 0.0
                 for q in range(n_terms):
                     total += terms[q] * coef[c, t, q]
-                out[i, c, t] = min(max(total, low[c, t]), high[c, t])
+                out[i, c, slots[t]] = min(max(total, low[c, t]), high[c, t])
 
 
 def least_squares(basis: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -330,6 +335,29 @@ class ContinuationValue:
         fits = [self.fits[c] if c < len(self.fits) else None for c in range(n_ckpt)]
         return self._evaluate(features, alive, fits, pick, within)
 
+    def project(self, states: NDArray[Any], alive: NDArray[Any], slots: NDArray[np.int64]) -> None:
+        """Replace features ``slots`` of the live states by the fitted targets, in place.
+
+        ``states`` (paths, checkpoints, features), laid out as a record's; target ``t``
+        of checkpoint ``c``'s fit becomes feature ``slots[t]`` where ``alive`` is 1. States
+        of a checkpoint without a fit stay as they are.
+        """
+        n_ckpt, k = alive.shape[1], states.shape[2]
+        fits = [self.fits[c] if c < len(self.fits) else None for c in range(n_ckpt)]
+        pick = list(range(self.targets))
+        if k > MAX_INTERACTING:  # in one compiled pass, without a copy of the values
+            fitted, center, inv_scale, seen_low, seen_high, coef, low, high = _stack(
+                fits, k, 1 + self.degree * k, pick, within=False
+            )
+            _evaluate_powers(states, alive, self.degree, fitted, center, inv_scale, seen_low,
+                             seen_high, coef, low, high, states, slots, False)  # fmt: skip
+            return
+        found = self._evaluate(states, alive, fits, pick, within=False)
+        for c, fit in enumerate(fits):
+            rows = np.flatnonzero(alive[:, c] == 1)
+            if fit is not None:
+                states[rows[:, None], c, slots[None, :]] = found[rows, c]
+
     def at(
         self, c: int, features: NDArray[np.float64], *, within: bool = False
     ) -> NDArray[np.float64]:
@@ -373,8 +401,9 @@ class ContinuationValue:
             fitted, center, inv_scale, seen_low, seen_high, coef, low, high = _stack(
                 fits, k, 1 + self.degree * k, pick, within
             )
-            _evaluate_powers(features, alive, self.degree, fitted, center, inv_scale,
-                             seen_low, seen_high, coef, low, high, out)  # fmt: skip
+            every = np.arange(len(pick))
+            _evaluate_powers(features, alive, self.degree, fitted, center, inv_scale, seen_low,
+                             seen_high, coef, low, high, out, every, True)  # fmt: skip
             return out
         out = np.full((paths, n_ckpt, len(pick)), np.nan)
         for c, fit in enumerate(fits):

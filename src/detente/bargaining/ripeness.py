@@ -166,10 +166,7 @@ def quiet_values(
             steps.append((center, scale, coef, -unbounded, unbounded, -everywhere, everywhere))
         steps.append(None)
         step = ContinuationValue(degree, tuple(steps), int(moving.sum()))
-        projected = step.values(features, alive)
-        for c, fit in enumerate(steps):
-            if fit is not None:  # where no step was fitted, the state stays
-                states[:, c, moving] = projected[:, c]
+        step.project(states, alive, np.flatnonzero(moving))  # unfitted steps: states stay
     return value(states, alive)
 
 
