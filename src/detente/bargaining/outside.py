@@ -331,9 +331,9 @@ class ContinuationValue:
         ``columns`` and ``within`` as for :meth:`predict`.
         """
         pick = list(range(self.targets)) if columns is None else columns
-        n_ckpt = alive.shape[1]
-        fits = [self.fits[c] if c < len(self.fits) else None for c in range(n_ckpt)]
-        return self._evaluate(features, alive, fits, pick, within)
+        out = np.empty((*alive.shape, len(pick)))
+        self._evaluate(features, alive, self._per_checkpoint(alive), pick, within, out)
+        return out
 
     def project(self, states: NDArray[Any], alive: NDArray[Any], slots: NDArray[np.int64]) -> None:
         """Replace features ``slots`` of the live states by the fitted targets, in place.
@@ -342,21 +342,13 @@ class ContinuationValue:
         of checkpoint ``c``'s fit becomes feature ``slots[t]`` where ``alive`` is 1. States
         of a checkpoint without a fit stay as they are.
         """
-        n_ckpt, k = alive.shape[1], states.shape[2]
-        fits = [self.fits[c] if c < len(self.fits) else None for c in range(n_ckpt)]
         pick = list(range(self.targets))
-        if k > MAX_INTERACTING:  # in one compiled pass, without a copy of the values
-            fitted, center, inv_scale, seen_low, seen_high, coef, low, high = _stack(
-                fits, k, 1 + self.degree * k, pick, within=False
-            )
-            _evaluate_powers(states, alive, self.degree, fitted, center, inv_scale, seen_low,
-                             seen_high, coef, low, high, states, slots, False)  # fmt: skip
-            return
-        found = self._evaluate(states, alive, fits, pick, within=False)
-        for c, fit in enumerate(fits):
-            rows = np.flatnonzero(alive[:, c] == 1)
-            if fit is not None:
-                states[rows[:, None], c, slots[None, :]] = found[rows, c]
+        fits = self._per_checkpoint(alive)
+        self._evaluate(states, alive, fits, pick, False, states, slots, missing=False)
+
+    def _per_checkpoint(self, alive: NDArray[Any]) -> list[Fit | None]:
+        """The fit of each of ``alive``'s checkpoints (None beyond the fitted ones)."""
+        return [self.fits[c] if c < len(self.fits) else None for c in range(alive.shape[1])]
 
     def at(
         self, c: int, features: NDArray[np.float64], *, within: bool = False
@@ -374,8 +366,10 @@ class ContinuationValue:
     ) -> NDArray[np.float64]:
         """Targets ``pick`` at states (states, k) of checkpoint ``c``: (states, targets)."""
         fit = self.fits[c] if c < len(self.fits) else None
+        out = np.empty((len(features), 1, len(pick)))
         alive = np.ones((len(features), 1), dtype=np.uint8)
-        return self._evaluate(features[:, None, :], alive, [fit], pick, within)[:, 0]
+        self._evaluate(features[:, None, :], alive, [fit], pick, within, out)
+        return out[:, 0]
 
     def _evaluate(
         self,
@@ -384,37 +378,44 @@ class ContinuationValue:
         fits: list[Fit | None],
         pick: list[int],
         within: bool,
-    ) -> NDArray[np.float64]:
-        """Targets ``pick`` at states (paths, checkpoints, k) where ``alive``; else NaN.
+        out: NDArray[Any],
+        slots: NDArray[np.int64] | None = None,
+        *,
+        missing: bool = True,
+    ) -> None:
+        """Targets ``pick`` at states (paths, checkpoints, k) where ``alive``, into ``out``.
 
-        ``fits[c]`` values the states of checkpoint ``c``. With ``within``, states
-        beyond the range the fit trusts are valued at its edge (clipping a state in range
-        changes nothing). Fitted values are kept within the range of the realised
-        targets: values outside it are the polynomial extrapolating (one party's fit
-        applied to states its own view of the war rarely reaches), not information, as
-        an expectation lies within what it averages.
+        ``fits[c]`` values the states of checkpoint ``c``; target ``t`` goes to
+        ``out[..., slots[t]]`` (default: ``out[..., t]``). Where a path is not alive or
+        its checkpoint has no fit, ``out`` gets NaN if ``missing``, else stays as it is;
+        ``out`` may be ``features`` itself. With ``within``, states beyond the range the
+        fit trusts are valued at its edge (clipping a state in range changes nothing).
+        Fitted values are kept within the range of the realised targets: values outside
+        it are the polynomial extrapolating (one party's fit applied to states its own
+        view of the war rarely reaches), not information, as an expectation lies within
+        what it averages.
         """
-        paths, n_ckpt, k = features.shape
+        k = features.shape[2]
+        slots = np.arange(len(pick)) if slots is None else slots
         if k > MAX_INTERACTING:
             # each feature's own powers: every state in one compiled pass
-            out = np.empty((paths, n_ckpt, len(pick)))
             fitted, center, inv_scale, seen_low, seen_high, coef, low, high = _stack(
                 fits, k, 1 + self.degree * k, pick, within
             )
-            every = np.arange(len(pick))
             _evaluate_powers(features, alive, self.degree, fitted, center, inv_scale, seen_low,
-                             seen_high, coef, low, high, out, every, True)  # fmt: skip
-            return out
-        out = np.full((paths, n_ckpt, len(pick)), np.nan)
+                             seen_high, coef, low, high, out, slots, missing)  # fmt: skip
+            return
         for c, fit in enumerate(fits):
-            live = alive[:, c] == 1
-            if fit is None or not live.any():
+            if missing:
+                out[:, c, slots] = np.nan  # kept where the war is over or there is no fit
+            rows = np.flatnonzero(alive[:, c] == 1)
+            if fit is None or len(rows) == 0:
                 continue
             center, scale, coef, low, high, seen_low, seen_high = fit
             bounds = (seen_low, seen_high) if within else None
-            basis = polynomial_basis(features[live, c], self.degree, center, scale, within=bounds)
-            out[live, c] = np.clip(basis @ coef[:, pick], low[pick], high[pick])
-        return out
+            basis = polynomial_basis(features[rows, c], self.degree, center, scale, within=bounds)
+            found = np.clip(basis @ coef[:, pick], low[pick], high[pick])
+            out[rows[:, None], c, slots[None, :]] = found
 
 
 def _stack(
