@@ -239,7 +239,7 @@ def _sigmoid(z):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _attrition_kernel(  # type: ignore[no-untyped-def]
-    sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks, rungs, rung0, mech, breakpoint,
+    sp, cp, pp, pcp, gp, clients, events, n_events, shocks, rungs, rung0, mech, breakpoint,
     target, esc_side, key, cost, delta, u_sq, u_win, horizon, checkpoints, stride,
     feat_idx, var_idx, band_idx,
     event, winner, end_step, payoff, final, features, accrued, alive,
@@ -496,7 +496,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     for a in range(n_active[s]):
                         use[s, active[s, a]] = 0.0
             # ---- end of combat ----
-            # 5. recruitment pipeline: those recruited `training` (lags[s]) steps ago arrive.
+            # 5. recruitment pipeline: those recruited `training` steps ago arrive.
             # A path's weekly intake is constant and recruiting was under way before
             # step 0 (the pipeline starts full), so what arrives is that same intake,
             # every step: no queue of the last `training` steps' recruits is needed.
@@ -888,7 +888,6 @@ class Attrition(Engine):
         np.reciprocal(cp[..., C_RAMP], out=cp[..., C_RAMP])
         np.reciprocal(pp[..., P_STEEP], out=pp[..., P_STEEP])
         np.reciprocal(sp[..., INERTIA], out=sp[..., INERTIA])
-        lags = np.array([war.belligerents[s].recruitment.training for s in sides], np.int64)
         clients = np.array([sides.index(self._client(scenario, p, sides)) for p in patrons],
                            np.int64)  # fmt: skip
         events = np.full((max(n_pat, 1), MAX_EVENTS, 3), -1.0)
@@ -916,7 +915,7 @@ class Attrition(Engine):
         lo = np.array([v.low for v, _ in banded])
         hi = np.array([max(v.high, v.low + 1e-9) for v, _ in banded])
         _attrition_kernel(
-            sp, cp, pp, pcp, gp, lags, clients, events, n_events, shocks,
+            sp, cp, pp, pcp, gp, clients, events, n_events, shocks,
             war.escalation.rungs, war.escalation.start, mech, war.breakpoint,
             war.sanctioned_side(sides), war.escalating_side(sides), _random.block_key(rng),
             inputs["cost"], inputs["delta"], inputs["u_sq"], inputs["u_win"],
