@@ -33,15 +33,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numba
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 import detente as dt
-from detente.engines import COLLAPSE, DECISIVE, ESCALATION, ONGOING, Plan, run_war
+from detente.engines import COLLAPSE, DECISIVE, ESCALATION, ONGOING, Plan, _kernel, _random, run_war
 from detente.engines.attrition import (
     BUFFER,
     C_CAP,
@@ -113,10 +115,12 @@ from detente.engines.attrition import (
     ST_START,
     ST_TERRITORY,
     ST_THRESHOLD,
+    TRACE_PAD,
+    TRACE_PATHS,
     TROOPS,
     Attrition,
 )
-from detente.engines.runner import BLOCK_SIZE, _Inputs
+from detente.engines.runner import BAND_BINS, BLOCK_SIZE, _Inputs
 from detente.scenario import values
 from detente.scenario.attrition import AttritionWar
 from detente.scenario.loader import builtin_text
@@ -153,7 +157,9 @@ def draw_parameters(scenario: Scenario, paths: int, seed: int) -> list[NDArray[n
     return arrays
 
 
-def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, float]:
+def numpy_attrition(
+    scenario: Scenario, paths: int, seed: int, work: dict[str, float] | None = None
+) -> dict[str, float]:
     """The engine's weekly step (module docstring, eqs. 1-14), step-major over all paths.
 
     Every array holds one row per path still in the arrays: (n,) per path, (n, 2) per
@@ -162,6 +168,13 @@ def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, floa
     its row is dropped once a quarter of the rows are finished (copying every array each
     week a path ends would cost more than stepping a few finished rows). No payoffs, no
     checkpoints, no bands.
+
+    With ``work``, it also counts what the engine's kernel must compute on the live
+    paths, for :func:`floor`: ``normal`` variates, ``uniform`` variates (one engagement a
+    week; the rare waiting-time draws are left out), ``power`` (an ``exp(a log r)``: each
+    weighted class short of supply when ``eta != 1``, and the contest when ``nu != 1``),
+    ``exp`` (the aid sigmoids, the hazard once ground is lost) and ``log`` (cost
+    fatigue), with ``steps``, the path-steps fought.
     """
     war, sides = scenario.war, scenario.sides()
     assert isinstance(war, AttritionWar) and sides is not None
@@ -229,6 +242,9 @@ def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, floa
                 use = np.minimum(stock, demand)
                 ratio = np.where(demand > 0.0, use / demand, 1.0)
                 weight = np.maximum(cp[C_WEIGHT], 0.0)
+                if work is not None:  # the kernel takes a power only for a shortfall
+                    short = (stock < demand) & (weight > 0.0) & (sp[ETA] != 1.0)[:, :, None]
+                    work["power"] += int((short & alive[:, None, None]).sum())
                 total = weight.sum(axis=2)
                 eff = (weight * ratio ** sp[ETA][:, :, None]).sum(axis=2)
                 e = np.where(total > 0.0, eff / total, 1.0)
@@ -263,6 +279,12 @@ def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, floa
             big = mean[~exact]
             losses[~exact] = np.maximum(np.round(big + np.sqrt(big) * rng.normal(size=big.size)), 0)
             losses = np.minimum(losses, troops)
+            if work is not None:
+                work["steps"] += int(alive.sum())
+                work["uniform"] += int(alive.sum())
+                work["power"] += int((alive & (nu != 1.0)).sum())
+                work["normal"] += int((alive & (gp[G_NOISE] > 0.0)).sum())
+                work["normal"] += int((alive[:, None] & ~exact).sum())
             # 5. recruitment: a path's weekly intake is constant and the pipeline starts
             # full (recruiting was under way before step 0), so what arrives after
             # `training` steps is that same intake, every step
@@ -282,6 +304,10 @@ def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, floa
                         if prob > 0:
                             fire |= rng.random(n) < prob
                         sup[:, j] += jump * fire
+                if work is not None:
+                    work["normal"] += int((alive[:, None] & (pp[P_NOISE] > 0.0)).sum())
+                    work["exp"] += int(alive.sum()) * n_pat
+                    work["log"] += int((alive[:, None] & (pp[P_FATIGUE] > 0.0)).sum())
                 rate = 1.0 / (1.0 + np.exp(-(sup - pp[P_MID]) / pp[P_STEEP]))
                 before = np.log1p(cum)
                 cum = cum + rate
@@ -336,6 +362,9 @@ def numpy_attrition(scenario: Scenario, paths: int, seed: int) -> dict[str, floa
                 rung = rung + up - down
                 held = x if esc_side == 0 else 1.0 - x
                 desperation = np.maximum(held0 - held, 0.0)
+                if work is not None:
+                    lost = alive & (desperation > 0.0) & (gp[G_HAZARD] > 0.0)
+                    work["exp"] += int(lost.sum())
                 hazard = gp[G_HAZARD] * np.exp(gp[G_RUNG] * rung + gp[G_DESP] * desperation)
                 catastrophe = (rung >= rungs) | (rng.random(n) < -np.expm1(-hazard))
 
@@ -468,11 +497,122 @@ def breakdown(sc: Scenario, ref: str, blocks: int, repeats: int) -> None:
         print(f"| {label} | {steps:,} | {ns:.0f} | {diff} |")
 
 
+@njit(cache=True)
+def _normals(count: int, key: int) -> float:
+    """``count`` normals from one path stream, as the kernel draws them (polar, pairs)."""
+    stream = np.zeros(4, np.uint64)
+    _random.seed_path(stream, key, 0)
+    spare = np.zeros(2)
+    total = 0.0
+    for _ in range(count):
+        total += _random.normal_kept(stream, spare)
+    return total
+
+
+@njit(cache=True)
+def _uniforms(count: int, key: int) -> float:
+    stream = np.zeros(4, np.uint64)
+    _random.seed_path(stream, key, 0)
+    total = 0.0
+    for _ in range(count):
+        total += _random.uniform(stream)
+    return total
+
+
+@njit(cache=True, error_model="numpy")
+def _powers(r: NDArray[np.float64], a: float, out: NDArray[np.float64]) -> None:
+    for k in range(r.shape[0]):  # independent calls: libm's throughput, not its latency
+        out[k] = math.exp(a * math.log(r[k]))
+
+
+@njit(cache=True, error_model="numpy")
+def _exps(x: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+    for k in range(x.shape[0]):
+        out[k] = math.exp(x[k])
+
+
+@njit(cache=True, error_model="numpy")
+def _logs(x: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+    for k in range(x.shape[0]):
+        out[k] = math.log(x[k])
+
+
+def _best_ns(run: Callable[[], object], count: int, repeats: int = 7) -> float:
+    """Best time of ``run`` over ``repeats``, in ns per item of its ``count``."""
+    run()
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - t0)
+    return best / count * 1e9
+
+
+def floor(sc: Scenario, ref: str, paths: int) -> None:
+    """Print the least time a path-step can take: the variates and functions it needs.
+
+    The counts come from the NumPy step on the default (``work`` of
+    :func:`numpy_attrition`) and the banded values from the plan. Each item costs the
+    best of this machine's fastest implementations at full throughput (independent
+    items in a tight loop): the kernel's own generators and glibc's ``exp``/``log``, or
+    NumPy's ziggurat normals and SIMD ``exp``/``log`` in bulk; the kernel's own
+    histogram counting for the bands. Everything else a week does -- the 14 rules'
+    arithmetic, writing the record, fresh memory -- comes on top, so the sum is a lower
+    bound on any kernel of this model on this machine.
+    """
+    scenario = dt.load(ref)
+    work = dict.fromkeys(("steps", "normal", "uniform", "power", "exp", "log"), 0.0)
+    numpy_attrition(scenario, paths, 1, work)
+    n = 4_000_000
+    rng = np.random.default_rng(0)
+    r, x, out = rng.uniform(1e-3, 1.0, n), rng.uniform(-5.0, 5.0, n), np.empty(n)
+    cost = {
+        "normal": min(_best_ns(lambda: _normals(n, 1), n),
+                      _best_ns(lambda: rng.standard_normal(out=out), n)),
+        "uniform": min(_best_ns(lambda: _uniforms(n, 1), n),
+                       _best_ns(lambda: rng.random(out=out), n)),
+        "power": min(_best_ns(lambda: _powers(r, 0.7, out), n),
+                     _best_ns(lambda: np.exp(np.log(r, out=out) * 0.7, out=out), n)),
+        "exp": min(_best_ns(lambda: _exps(x, out), n), _best_ns(lambda: np.exp(x, out=out), n)),
+        "log": min(_best_ns(lambda: _logs(r, out), n), _best_ns(lambda: np.log(r, out=out), n)),
+    }  # fmt: skip
+    # The record's bands: each banded variable is counted into its histogram every band
+    # step, by the kernel's own counting, a buffer of TRACE_PATHS paths at a time.
+    plan = Plan.for_scenario(scenario, scenario.time.horizon)
+    bands = len(plan.band_steps)
+    n_banded = sum(v.banded for v in Attrition().variables(scenario))
+    trace = rng.uniform(0.0, 1.0, (bands, n_banded, TRACE_PATHS + TRACE_PAD)).astype(np.float32)
+    hist = np.zeros((n_banded, bands, BAND_BINS), np.int32)
+    partial = np.zeros((n_banded, bands, 4))
+    lo, hi = np.zeros(n_banded), np.ones(n_banded)
+    cost["band value"] = _best_ns(
+        lambda: _kernel.histogram_chunk(trace, TRACE_PATHS, hist, partial, lo, hi),
+        bands * n_banded * TRACE_PATHS,
+    )
+    steps = work.pop("steps")
+    work["band value"] = n_banded * bands / plan.horizon * steps
+    load = os.getloadavg()[0]
+    print(f"# attrition engine, scenario {sc.name}: the least a path-step costs on one core")
+    print(f"# ({paths:,} paths, {steps:,.0f} path-steps; load average {load:.2f})")
+    print("| item | per path-step | best ns each | ns per path-step |")
+    print("|---|---|---|---|")
+    total = 0.0
+    for item, count in work.items():
+        per_step = count / steps
+        total += per_step * cost[item]
+        print(f"| {item} | {per_step:.2f} | {cost[item]:.2f} | {per_step * cost[item]:.1f} |")
+    print(f"| **sum: the floor of one core** | | | **{total:.1f}** |")
+    million = steps / paths * 1e6  # path-steps of 1,000,000 paths
+    print(f"| budget: 20 M path-steps/s on 2 cores | | | {2 / 20e6 * 1e9:.1f} |")
+    print(f"| budget: 1,000,000 paths in 10 s on 2 cores | | | {2 * 10.0 / million * 1e9:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paths", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--breakdown", type=int, metavar="BLOCKS", help="time per mechanism")
+    parser.add_argument("--floor", action="store_true", help="the least a path-step can cost")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: one case, in a child
     parser.add_argument("--scenario", help=argparse.SUPPRESS)  # internal: its YAML file
     args = parser.parse_args()
@@ -491,7 +631,9 @@ def main() -> None:
             print(f"# ukraine-2025 does not load ({type(exc).__name__}); using {FALLBACK.name}")
             ref.write_text(FALLBACK.read_text("utf-8"), "utf-8")
             sc = dt.load(ref)
-        if args.breakdown:
+        if args.floor:
+            floor(sc, str(ref), min(args.paths, 50_000))
+        elif args.breakdown:
             breakdown(sc, str(ref), args.breakdown, args.repeats)
         else:
             table(sc, str(ref), args.paths, args.repeats)
