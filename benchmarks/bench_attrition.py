@@ -106,6 +106,7 @@ from detente.engines.attrition import (
     PC_STOCK,
     PC_THRESHOLD,
     POISSON_EXACT_BELOW,
+    POOL,
     QUALITY,
     REV_RISK,
     SIDE_FIELDS,
@@ -117,6 +118,7 @@ from detente.engines.attrition import (
     ST_THRESHOLD,
     TRACE_PAD,
     TRACE_PATHS,
+    TRAINING,
     TROOPS,
     Attrition,
 )
@@ -217,7 +219,8 @@ def numpy_attrition(
     ab = gp[G_PAA : G_PBB + 1].T.copy()  # Beta counts (alpha, beta) of A, then B; NaN: none
     rung, signals = np.full(paths, float(war.escalation.start)), np.zeros(paths)
     shock_left = np.zeros((paths, len(shocks)), np.int64)
-    recruits = sp[CONTRACT] + sp[MOBILISATION]
+    arrivals = sp[CONTRACT] + sp[MOBILISATION]  # the pipeline is full at step 0
+    pool_left = sp[POOL].copy()  # inf: no pool
 
     # 10. sanctions: their drivers are constant, so is their effect
     feed, revenue, imports = np.ones((paths, 2)), np.ones((paths, 2)), np.zeros((paths, 2))
@@ -285,10 +288,15 @@ def numpy_attrition(
                 work["power"] += int((alive & (nu != 1.0)).sum())
                 work["normal"] += int((alive & (gp[G_NOISE] > 0.0)).sum())
                 work["normal"] += int((alive[:, None] & ~exact).sum())
-            # 5. recruitment: a path's weekly intake is constant and the pipeline starts
-            # full (recruiting was under way before step 0), so what arrives after
-            # `training` steps is that same intake, every step
-            arriving = recruits if mech.recruitment else 0.0
+            # 5. recruitment: contract recruits from what is left of the pool, through the
+            # pipeline's first-order delay of mean `training` steps
+            arriving = 0.0
+            if mech.recruitment:
+                limited = np.isfinite(pool_left)
+                signed = np.where(limited, sp[CONTRACT] * pool_left / sp[POOL], sp[CONTRACT])
+                pool_left = np.where(limited, pool_left - signed, pool_left)
+                arrivals = arrivals + (signed + sp[MOBILISATION] - arrivals) / (1.0 + sp[TRAINING])
+                arriving = arrivals
             troops = np.maximum(troops - losses + arriving, 0.0)
             # 7. patrons: drift, futility, cohesion, noise, events, aid rate, cost fatigue
             aid_money = np.zeros((n, 2))
@@ -386,10 +394,11 @@ def numpy_attrition(
         if alive.sum() < 0.75 * n:  # drop the finished rows from every per-path array
             sp, cp, pp, pcp, gp = (a[:, alive] for a in (sp, cp, pp, pcp, gp))
             (rows, x, held0, troops0, troops, stab, infl, buf, stock, kap, support, cum, pstock,
-             crossed, ab, rung, signals, shock_left, recruits, feed, revenue, imports, alive) = (
+             crossed, ab, rung, signals, shock_left, arrivals, pool_left, feed, revenue, imports,
+             alive) = (
                 a[alive] for a in (rows, x, held0, troops0, troops, stab, infl, buf, stock, kap,
                                    support, cum, pstock, crossed, ab, rung, signals, shock_left,
-                                   recruits, feed, revenue, imports, alive)
+                                   arrivals, pool_left, feed, revenue, imports, alive)
             )  # fmt: skip
     final_front[rows[alive]] = x[alive]
     return {

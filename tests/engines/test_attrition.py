@@ -156,6 +156,55 @@ def test_mobilisation_has_a_political_cost():
     assert share(costly, COLLAPSE, "red") > share(cheap, COLLAPSE, "red")  # blue collapses
 
 
+@pytest.mark.parametrize(("pool", "training"), [(None, 4.0), (20_000.0, 0.0), (20_000.0, 6.0)])
+def test_recruitment_pool_and_pipeline_match_their_closed_forms(pool, training):
+    """No losses and a frozen front: the troops gained are what the pipeline delivered.
+
+    Contract signings from a pool ``P`` fall geometrically, ``c q**t`` with
+    ``q = 1 - c / P``, so ``H`` steps sign ``P (1 - q**H)``. The pipeline's arrivals
+    ``a_t = a_{t-1} + k (m_t - a_{t-1})``, ``k = 1 / (1 + training)``, start at the step-0
+    intake; solving the recurrence, ``a_t = A (1 - k)**(t + 1) + B q**t`` with
+    ``B = k c q / (q - 1 + k)`` and ``A = c - B / q``, and what reaches the front is what
+    was signed less the pipeline's growth, ``training (a_{-1} - a_{H-1})``. Float
+    arithmetic only: the tolerance is rounding.
+    """
+    c, horizon = 1000.0, 52
+    rec = simulate(
+        ALL_OFF, "war.mechanisms.recruitment=true", "war.front={start: 0.5, step: 0}",
+        "war.belligerents.red.lethality=0", "war.belligerents.blue.lethality=0",
+        f"war.belligerents.red.recruitment={{contract: {c}, training: {training}"
+        + ("}" if pool is None else f", pool: {pool}}}"),
+        paths=50, horizon=horizon,
+    )  # fmt: skip
+    assert (rec.end_step == horizon).all()
+    gained = final(rec, "troops.red") - 100_000
+    if pool is None:
+        expected = c * horizon  # a constant intake: the front gets it every step
+    else:
+        q, k = 1.0 - c / pool, 1.0 / (1.0 + training)
+        signed = pool * (1.0 - q**horizon)
+        b = k * c * q / (q - 1.0 + k)
+        last = (c - b / q) * (1.0 - k) ** horizon + b * q ** (horizon - 1)
+        expected = signed + training * (c - last)
+    assert gained == pytest.approx(np.full(50, expected), rel=1e-9)
+
+
+def test_a_finite_pool_slows_recruitment_and_training_delays_the_fall():
+    """A pool drawn down fields fewer troops; a longer pipeline keeps delivering longer."""
+    pool = "war.belligerents.red.recruitment.pool=20000"
+    unlimited = final(simulate("war.mechanisms.stability=false"), "troops.red")
+    limited = final(simulate("war.mechanisms.stability=false", pool), "troops.red")
+    slow = final(
+        simulate(
+            "war.mechanisms.stability=false", pool, "war.belligerents.red.recruitment.training=20"
+        ),
+        "troops.red",
+    )
+    for more, less in ((unlimited, limited), (slow, limited)):
+        diff = more - less  # common random numbers: the paired difference's s.e.
+        assert diff.mean() > Z * diff.std() / math.sqrt(diff.size)
+
+
 def test_production_capacity_builds_stocks_with_a_lag():
     slow = simulate("war.belligerents.blue.materiel.artillery.capacity=400")
     fast = simulate("war.belligerents.blue.materiel.artillery.capacity=4000")

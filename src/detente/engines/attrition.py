@@ -17,8 +17,14 @@ those of shared/research/MODELS.md §9.2):
 4. Attrition (U5; stochastic Lanchester, Kingman 2002): ``L_s ~ Poisson(lethality_-s *
    M_-s)``; ``F_s <- F_s - L_s + arrivals_s``. With every mechanism off this is a
    stochastic square law with ``beta = lethality_B * q_B`` -- the textbook core.
-5. Recruitment (``recruitment``; U5 pipeline): contract recruits and mobilised persons
-   arrive ``training`` steps later; mobilisation costs stability (MAP L10).
+5. Recruitment (``recruitment``; U5 pipeline, MAP L10): the intake ``m_s`` is the
+   contract recruits ``c_s`` plus the mobilised. Contract recruits come from a pool ``P_s``
+   of persons willing to sign: ``c_s(t) = contract * left_s / P_s``, ``left_s <- left_s -
+   c_s(t)``, so ``c_s(t) = contract (1 - contract / P_s)**t`` (no limit without a pool).
+   Recruits reach the front through a first-order delay (Sterman 2000, ch. 11), full at
+   step 0: ``arrivals_s <- arrivals_s + (m_s - arrivals_s) / (1 + training_s)``, a
+   geometric time in training of mean ``training_s`` steps; the pipeline holds
+   ``training_s * arrivals_s`` persons. Mobilisation costs stability (MAP L10).
 6. Production (``production``; U6, CSIS surge lags): ``K_sc <- K_sc + (cap_sc - K_sc) /
    ramp_sc``; ``S_sc <- S_sc - U_sc + K_sc * input_s + aid_sc``; B's ``input`` falls with
    sanctioned imports: ``input_B = 1 - import_dependence (1 - m)``.
@@ -95,7 +101,8 @@ Lanchester, F. W. (1916). *Aircraft in Warfare*. Tullock, G. (1980). Efficient
 rent seeking. Kingman, J. F. C. (2002). Stochastic aspects of Lanchester's theory of
 warfare. *J. Appl. Prob.* 39(3). Smith, A. & Stam, A. C. (2004). Bargaining and the
 nature of war. *JCR* 48(6). Mueller, J. (1973). *War, Presidents and Public Opinion*.
-Schelling, T. (1966). *Arms and Influence*. Powell, R. (2015). Nuclear brinkmanship,
+Schelling, T. (1966). *Arms and Influence*. Sterman, J. D. (2000). *Business Dynamics*
+(McGraw-Hill), ch. 11 (material delays). Powell, R. (2015). Nuclear brinkmanship,
 limited war, and military power. *IO* 69(3). Chupilkin, M., Javorcik, B. &
 Plekhanov, A. (2023). The Eurasian roundabout. EBRD WP 281. Han, B. (2012). A theory
 of economic sanctions. KIEP WP 12-03. Cancian, M. et al. (2021). *Industrial
@@ -125,11 +132,12 @@ SIDE_FIELDS = (
     "stability.start", "stability.threshold", "stability.recovery", "stability.casualties",
     "stability.inflation", "stability.territory", "deficit", "revenue_at_risk",
     "fiscal_buffer", "inflation", "inflation_base", "inflation_target", "import_passthrough",
-    "money_passthrough", "inertia", "supply_elasticity",
+    "money_passthrough", "inertia", "supply_elasticity", "training", "pool",
 )  # fmt: skip
 (TROOPS, QUALITY, LETHALITY, CONTRACT, MOBILISATION, MOB_COST, ST_START, ST_THRESHOLD,
  ST_RECOVERY, ST_CASUALTIES, ST_INFLATION, ST_TERRITORY, DEFICIT, REV_RISK, BUFFER, INFL,
- INFL_BASE, INFL_TARGET, IMP_PASS, MON_PASS, INERTIA, ETA) = range(len(SIDE_FIELDS))  # fmt: skip
+ INFL_BASE, INFL_TARGET, IMP_PASS, MON_PASS, INERTIA, ETA, TRAINING,
+ POOL) = range(len(SIDE_FIELDS))  # fmt: skip
 CLASS_FIELDS = ("stock", "use", "production", "capacity", "ramp", "weight")
 C_STOCK, C_USE, C_PROD, C_CAP, C_RAMP, C_WEIGHT = range(len(CLASS_FIELDS))
 PATRON_FIELDS = (
@@ -280,7 +288,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
     ckpt_every = checkpoints[1] - checkpoints[0] if n_ckpt > 1 else 0
     troops0 = np.zeros(2)
     inv_troops0 = np.zeros(2)
-    recruits = np.zeros(2)  # each side's weekly intake (contract + mobilised)
+    arrivals = np.zeros(2)  # each side's recruits reaching the front a step
+    pool_left = np.zeros(2)  # each side's willing persons not yet signed (inf: no pool)
     power = np.zeros(2)
     losses = np.zeros(2)
     deficit0 = np.zeros(2)
@@ -319,7 +328,9 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
         for s in range(2):
             troops0[s] = sp[i, s, TROOPS]
             inv_troops0[s] = 1.0 / troops0[s]
-            recruits[s] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
+            # recruiting was under way before step 0 at the step-0 intake: a full pipeline
+            arrivals[s] = sp[i, s, CONTRACT] + sp[i, s, MOBILISATION]
+            pool_left[s] = sp[i, s, POOL]
             state[TROOPS_A + s] = sp[i, s, TROOPS]
             state[CAS_A + s] = 0.0
             state[STAB_A + s] = sp[i, s, ST_START]
@@ -496,12 +507,19 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                     for a in range(n_active[s]):
                         use[s, active[s, a]] = 0.0
             # ---- end of combat ----
-            # 5. recruitment pipeline: those recruited `training` steps ago arrive.
-            # A path's weekly intake is constant and recruiting was under way before
-            # step 0 (the pipeline starts full), so what arrives is that same intake,
-            # every step: no queue of the last `training` steps' recruits is needed.
+            # 5. recruitment (U5): contract recruits from what is left of the pool, and the
+            # pipeline's first-order delay. A constant intake leaves `arrivals` exactly as
+            # it is (m - arrivals is 0), so without a pool the front gets the intake.
             for s in range(2):
-                arriving = recruits[s] if on_recruit else 0.0
+                arriving = 0.0
+                if on_recruit:
+                    signed = sp[i, s, CONTRACT]
+                    if pool_left[s] < math.inf:  # a finite pool: the share of it left
+                        signed *= pool_left[s] / sp[i, s, POOL]
+                        pool_left[s] -= signed
+                    intake = signed + sp[i, s, MOBILISATION]
+                    arrivals[s] += (intake - arrivals[s]) / (1.0 + sp[i, s, TRAINING])
+                    arriving = arrivals[s]
                 state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
                 state[CAS_A + s] += losses[s]
             # 7-8. patrons: support, red lines, aid
@@ -704,6 +722,8 @@ class Attrition(Engine):
                 (f"{side}.economy.money_passthrough", eco.money_passthrough),
                 (f"{side}.economy.inertia", eco.inertia),
                 (f"{side}.supply_elasticity", block.supply_elasticity),
+                (f"{side}.recruitment.training", rec.training),
+                (f"{side}.recruitment.pool", math.inf if rec.pool is None else rec.pool),
             ]  # fmt: skip
         for side in sides:
             materiel = war.belligerents[side].materiel

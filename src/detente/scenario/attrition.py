@@ -69,12 +69,30 @@ class MaterielClass(Strict):
 
 
 class Recruitment(Strict):
-    """How a side replaces losses: contract recruits and mobilised conscripts."""
+    """How a side replaces losses: contract recruits and mobilised conscripts.
 
-    contract: NonNegative = Field(default=0.0, description="Contract recruits per step.")
+    Recruits pass through a training pipeline, a first-order delay (MODELS.md §9.2 U5)
+    that is full at step 0. Contract recruits come from a pool of persons willing to
+    sign at the going terms (MAP L10: recruitment has its limits); as the pool is
+    drawn down, fewer sign each step, and the pipeline passes the decline on to the
+    front ``training`` steps later on average.
+    """
+
+    contract: NonNegative = Field(
+        default=0.0, description="Contract recruits per step at step 0 (with the whole pool)."
+    )
     mobilisation: NonNegative = Field(default=0.0, description="Mobilised persons per step.")
-    training: Annotated[int, Field(ge=0, le=104)] = Field(
-        default=8, description="Steps from recruitment to the front (pipeline lag)."
+    training: NonNegative = Field(
+        default=8.0,
+        description="Mean steps from recruitment to the front (the pipeline's delay).",
+    )
+    pool: Positive | None = Field(
+        default=None,
+        description=(
+            "Persons who would sign a contract from step 0 on at the going terms; each "
+            "step's contract intake is `contract` times the share of the pool left. "
+            "None: no limit (the intake stays at `contract`)."
+        ),
     )
     mobilisation_cost: NonNegative = Field(
         default=0.0,
