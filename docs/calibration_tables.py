@@ -6,7 +6,11 @@ scenario changes. Seed 0, 20,000 paths, as the note says.
 
 from __future__ import annotations
 
+import itertools
+
 import detente as dt
+from detente.scenario.attrition import AttritionWar
+from detente.scenario.values import mean
 
 KM2 = 603_628  # pre-2014 Ukraine incl. Crimea (FIGURES F): the contested ground
 PATHS = 20_000
@@ -79,6 +83,38 @@ def key_figures() -> None:
         )
 
 
+def economy_and_timing() -> None:
+    """Russia's liquid fund and inflation by week (section 3), the back-cast's timing (4).
+
+    Inflation and fiscal buffers are recorded at the horizon only, so each week is a run
+    to that horizon (the same seed gives the same paths up to it). The timing uses the
+    mean front by week: the two halves of the year, and calendar months taken as the
+    weeks ``round(m * 52 / 12)`` to ``round((m + 1) * 52 / 12)``.
+    """
+    sc = dt.load("ukraine-2025")
+    assert isinstance(sc.war, AttritionWar)
+    start = mean(sc.war.belligerents["russia"].economy.inflation)
+    print(f"week 0: RU inflation {start:.1f} % (the scenario's mean)")
+    for week in (11, 52):
+        res = dt.simulate(sc, paths=PATHS, seed=0, horizon=week, analyse=False)
+        fin = res.final_stats()
+        print(
+            f"week {week}: RU liquid NWF {fin['fiscal_buffer']['russia']['mean']:.2f} % GDP, "
+            f"inflation {fin['inflation']['russia']['mean']:.1f} %"
+        )
+    back = dt.load("ukraine-2025", overrides=BACKCAST_2024)
+    res = dt.simulate(back, paths=PATHS, seed=0, analyse=False)
+    front = res.bands().set_index(["variable", "step"]).loc["front", "mean"]
+    h1, h2 = (front[26] - front[0]) * KM2, (front[52] - front[26]) * KM2
+    edges = [round(m * 52 / 12) for m in range(13)]
+    months = [(front[b] - front[a]) * KM2 for a, b in itertools.pairwise(edges)]
+    print(
+        f"2024 back-cast timing: H1 {h1:,.0f}, H2 {h2:,.0f} km²; "
+        f"months {min(months):,.0f}-{max(months):,.0f} km²"
+    )
+
+
 if __name__ == "__main__":
     key_figures()
+    economy_and_timing()
     variants_table()
