@@ -7,6 +7,7 @@ scenario changes. Seed 0, 20,000 paths, as the note says.
 from __future__ import annotations
 
 import itertools
+import math
 
 import detente as dt
 from detente.scenario.attrition import AttritionWar
@@ -114,7 +115,66 @@ def economy_and_timing() -> None:
     )
 
 
+def fire(overrides: list[str], weeks: int) -> list[tuple[float, float]]:
+    """Rounds fired a day by Russia and Ukraine, week by week: a mean-field reconstruction.
+
+    The engine records artillery stocks, not rounds fired, so this reruns its artillery
+    accounting on parameter means and the run's weekly means of troops, support and
+    Russia's output index: demand ``use * troops / 1000``, fire ``min(stock, demand)``;
+    each patron sends its full rate times the sigmoid of its support, within its own
+    stockpile; the stock loses the fire and gains the aid and the ramped-up production.
+    """
+    sc = dt.load("ukraine-2025", overrides=overrides)
+    war = sc.war
+    assert isinstance(war, AttritionWar)
+    res = dt.simulate(sc, paths=PATHS, seed=0, horizon=weeks, analyse=False)
+    band = res.bands().set_index(["variable", "step"])["mean"]
+    sides = ("russia", "ukraine")
+    art = {s: war.belligerents[s].materiel["artillery"] for s in sides}
+    stock = {s: mean(art[s].stock) for s in sides}
+    made = {s: mean(art[s].production) for s in sides}
+    left = {p: mean(war.patrons[p].stockpile.get("artillery", math.inf)) for p in war.patrons}
+    fired = []
+    for t in range(weeks):
+        used = {s: min(stock[s], mean(art[s].use) * band[(f"troops.{s}", t)] / 1000) for s in sides}
+        for p, patron in war.patrons.items():
+            z = (band[(f"support.{p}", t)] - mean(patron.midpoint)) / mean(patron.steepness)
+            sent = min(mean(patron.aid.get("artillery", 0.0)) / (1.0 + math.exp(-z)), left[p])
+            left[p] -= sent
+            stock["ukraine"] += sent
+        for s in sides:
+            made[s] += (mean(art[s].capacity) - made[s]) / mean(art[s].ramp)
+            output = band[("output.russia", t)] if s == "russia" else 1.0
+            stock[s] += made[s] * output - used[s]
+        fired.append((used["russia"] / 7, used["ukraine"] / 7))
+    return fired
+
+
+def fire_rows() -> None:
+    """The fire rows of sections 3 (the default) and 4 (the 2024 back-cast)."""
+    day = fire([], 105)
+    ratio = [ru / ua for ru, ua in day]
+    print(
+        f"baseline fire RU {day[0][0]:,.0f} -> {day[52][0]:,.0f} -> {day[104][0]:,.0f}/day "
+        f"(weeks 0, 52, 104); UA {day[0][1]:,.0f} at start, {min(d[1] for d in day):,.0f} "
+        f"lowest; ratio {ratio[0]:.1f} (start) -> {ratio[26]:.1f} (week 26) -> "
+        f"{ratio[51]:.1f} (week 51); UA below its demand from week "
+        f"{next((t for t, d in enumerate(day) if d[1] < 0.99 * day[0][1]), -1)}"
+    )
+    day = fire(BACKCAST_2024, 52)
+    ratio = [ru / ua for ru, ua in day]
+    spans = {"Feb-Apr": (5, 18), "Jun-Oct": (22, 44), "Dec": (48, 52)}
+    text = ", ".join(
+        f"{name} {min(ratio[a:b]):.1f}-{max(ratio[a:b]):.1f}" for name, (a, b) in spans.items()
+    )
+    print(
+        f"2024 back-cast fire RU {min(d[0] for d in day):,.0f}-{max(d[0] for d in day):,.0f}"
+        f"/day; ratio {text}"
+    )
+
+
 if __name__ == "__main__":
     key_figures()
     economy_and_timing()
+    fire_rows()
     variants_table()
