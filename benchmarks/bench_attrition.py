@@ -293,7 +293,8 @@ def numpy_attrition(
             arriving = 0.0
             if mech.recruitment:
                 limited = np.isfinite(pool_left)
-                signed = np.where(limited, sp[CONTRACT] * pool_left / sp[POOL], sp[CONTRACT])
+                share = np.minimum(sp[CONTRACT] * pool_left / sp[POOL], pool_left)
+                signed = np.where(limited, share, sp[CONTRACT])
                 pool_left = np.where(limited, pool_left - signed, pool_left)
                 arrivals = arrivals + (signed + sp[MOBILISATION] - arrivals) / (1.0 + sp[TRAINING])
                 arriving = arrivals

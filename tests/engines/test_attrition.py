@@ -189,6 +189,16 @@ def test_recruitment_pool_and_pipeline_match_their_closed_forms(pool, training):
     assert gained == pytest.approx(np.full(50, expected), rel=1e-9)
 
 
+def test_a_pool_smaller_than_a_steps_intake_is_signed_at_once():
+    rec = simulate(
+        ALL_OFF, "war.mechanisms.recruitment=true", "war.front={start: 0.5, step: 0}",
+        "war.belligerents.red.lethality=0", "war.belligerents.blue.lethality=0",
+        "war.belligerents.red.recruitment={contract: 1000, training: 0, pool: 400}",
+        paths=20, horizon=10,
+    )  # fmt: skip
+    assert final(rec, "troops.red") == pytest.approx(np.full(20, 100_400.0))
+
+
 def test_a_finite_pool_slows_recruitment_and_training_delays_the_fall():
     """A pool drawn down fields fewer troops; a longer pipeline keeps delivering longer."""
     pool = "war.belligerents.red.recruitment.pool=20000"

@@ -19,8 +19,9 @@ those of shared/research/MODELS.md §9.2):
    stochastic square law with ``beta = lethality_B * q_B`` -- the textbook core.
 5. Recruitment (``recruitment``; U5 pipeline, MAP L10): the intake ``m_s`` is the
    contract recruits ``c_s`` plus the mobilised. Contract recruits come from a pool ``P_s``
-   of persons willing to sign: ``c_s(t) = contract * left_s / P_s``, ``left_s <- left_s -
-   c_s(t)``, so ``c_s(t) = contract (1 - contract / P_s)**t`` (no limit without a pool).
+   of persons willing to sign: ``c_s(t) = min(contract * left_s / P_s, left_s)``,
+   ``left_s <- left_s - c_s(t)``, so ``c_s(t) = contract (1 - contract / P_s)**t`` while
+   ``contract <= P_s`` (no limit without a pool).
    Recruits reach the front through a first-order delay (Sterman 2000, ch. 11), full at
    step 0: ``arrivals_s <- arrivals_s + (m_s - arrivals_s) / (1 + training_s)``, a
    geometric time in training of mean ``training_s`` steps; the pipeline holds
@@ -515,7 +516,8 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                 if on_recruit:
                     signed = sp[i, s, CONTRACT]
                     if pool_left[s] < math.inf:  # a finite pool: the share of it left
-                        signed *= pool_left[s] / sp[i, s, POOL]
+                        # (at most all of it, when a step's intake exceeds the pool)
+                        signed = min(signed * pool_left[s] / sp[i, s, POOL], pool_left[s])
                         pool_left[s] -= signed
                     intake = signed + sp[i, s, MOBILISATION]
                     arrivals[s] += (intake - arrivals[s]) / (1.0 + sp[i, s, TRAINING])
