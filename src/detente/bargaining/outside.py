@@ -80,7 +80,8 @@ def polynomial_basis(
     if k > MAX_INTERACTING:
         low, high = within if within is not None else (np.full(k, -np.inf), np.full(k, np.inf))
         out = np.empty((n, 1 + degree * k))
-        _powers(np.ascontiguousarray(features), degree, center, scale, low, high, out)
+        rows = np.ascontiguousarray(features)[:, None, :]
+        _powers(rows, degree, center[None], _inverse_scale(scale)[None], low[None], high[None], out)
         return out
     if within is not None:
         features = np.clip(features, *within)
@@ -93,31 +94,51 @@ def polynomial_basis(
     return np.column_stack(columns)
 
 
+def _inverse_scale(scale: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``1 / scale``, and 0 for a constant feature (it adds nothing beyond the intercept)."""
+    return np.where(scale > 0, 1.0 / np.where(scale > 0, scale, 1.0), 0.0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _regressors(  # type: ignore[no-untyped-def]
+    features, i, c, degree, center, inv_scale, low, high, out, r
+):  # pragma: no cover - compiled
+    """Write the regressors ``[1, z, z**2, ..., z**degree]`` of state ``features[i, c]``.
+
+    ``z = (x - center[c]) * inv_scale[c]``, each feature ``x`` first clipped to
+    ``[low[c], high[c]]``; the terms go to ``out[r]``, the powers of the first degree
+    for every feature, then the second, and so on. The one definition of a state's
+    regressors, for fitting (:func:`_powers`) and for evaluating a fit
+    (:func:`_evaluate_powers`) alike. Indices rather than row views: a view in the loop
+    of a compiled caller would be reference-counted at every state.
+    """
+    k = features.shape[2]
+    out[r, 0] = 1.0
+    for j in range(k):
+        x = min(max(float(features[i, c, j]), low[c, j]), high[c, j])
+        out[r, 1 + j] = (x - center[c, j]) * inv_scale[c, j]
+    for d in range(1, degree):
+        for j in range(k):
+            out[r, 1 + d * k + j] = out[r, 1 + (d - 1) * k + j] * out[r, 1 + j]
+
+
 @njit(cache=True, nogil=True)
 def _powers(
     features: NDArray[Any],
     degree: int,
     center: NDArray[np.float64],
-    scale: NDArray[np.float64],
+    inv_scale: NDArray[np.float64],
     low: NDArray[np.float64],
     high: NDArray[np.float64],
     out: NDArray[Any],
 ) -> None:  # pragma: no cover - compiled
-    """Write ``[1, z, z**2, ..., z**degree]`` of the standardised features into ``out``.
+    """Write the regressors (:func:`_regressors`) of every row of ``features`` into ``out``.
 
-    In one pass; each feature is first clipped to ``[low, high]``.
+    ``features`` is (rows, 1, k); ``center``, ``inv_scale``, ``low`` and ``high`` are
+    (1, k).
     """
-    n, k = features.shape
-    for r in range(n):
-        out[r, 0] = 1.0
-        for j in range(k):
-            # a constant feature adds nothing beyond the intercept
-            x = min(max(float(features[r, j]), low[j]), high[j])
-            z = (x - center[j]) / scale[j] if scale[j] > 0 else 0.0
-            power = 1.0
-            for d in range(degree):
-                power *= z
-                out[r, 1 + d * k + j] = power
+    for r in range(features.shape[0]):
+        _regressors(features, r, 0, degree, center, inv_scale, low, high, out, r)
 
 
 @njit(cache=True, nogil=True)
@@ -199,9 +220,9 @@ def _evaluate_powers(
     is. ``out`` may be ``features`` itself (a state's features are read before its
     values are written).
 
-    Each state's regressors ``[1, z, z**2, ..., z**degree]`` (as :func:`_powers`) are
-    built and used at once: a record's states are read once, in order, and no regressor
-    matrix is stored -- several times faster than gathering each checkpoint's live
+    Each state's regressors (:func:`_regressors`) are built and used at once: a record's
+    states are read once, in order, and no regressor matrix is stored -- several times
+    faster than gathering each checkpoint's live
     states, building their regressors and multiplying them out. The loops over features
     and terms are branch-free so that the compiler vectorises them (``reassoc`` lets it
     split the sum; the order of a sum of 29 terms moves only its last bits).
@@ -209,8 +230,7 @@ def _evaluate_powers(
     paths, n_ckpt, k = features.shape
     n_targets = coef.shape[1]
     n_terms = 1 + degree * k
-    terms = np.empty(n_terms)
-    terms[0] = 1.0
+    terms = np.empty((1, n_terms))
     for i in range(paths):
         for c in range(n_ckpt):
             if alive[i, c] != 1 or not fitted[c]:
@@ -218,16 +238,11 @@ def _evaluate_powers(
                     for t in range(n_targets):
                         out[i, c, slots[t]] = np.nan
                 continue
-            for j in range(k):
-                x = min(max(float(features[i, c, j]), seen_low[c, j]), seen_high[c, j])
-                terms[1 + j] = (x - center[c, j]) * inv_scale[c, j]
-            for d in range(1, degree):
-                for j in range(k):
-                    terms[1 + d * k + j] = terms[1 + (d - 1) * k + j] * terms[1 + j]
+            _regressors(features, i, c, degree, center, inv_scale, seen_low, seen_high, terms, 0)
             for t in range(n_targets):
                 total = 0.0
                 for q in range(n_terms):
-                    total += terms[q] * coef[c, t, q]
+                    total += terms[0, q] * coef[c, t, q]
                 out[i, c, slots[t]] = min(max(total, low[c, t]), high[c, t])
 
 
@@ -436,7 +451,7 @@ def _stack(
             continue
         scale = fit[1]
         center[c], coef[c] = fit[0], fit[2][:, pick].T
-        inv_scale[c] = np.where(scale > 0, 1.0 / np.where(scale > 0, scale, 1.0), 0.0)
+        inv_scale[c] = _inverse_scale(scale)
         low[c], high[c] = fit[3][pick], fit[4][pick]
         if within:
             seen_low[c], seen_high[c] = fit[5], fit[6]
