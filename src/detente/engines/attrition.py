@@ -520,7 +520,7 @@ def _attrition_kernel(  # type: ignore[no-untyped-def]
                         signed = min(signed * pool_left[s] / sp[i, s, POOL], pool_left[s])
                         pool_left[s] -= signed
                     intake = signed + sp[i, s, MOBILISATION]
-                    arrivals[s] += (intake - arrivals[s]) / (1.0 + sp[i, s, TRAINING])
+                    arrivals[s] += (intake - arrivals[s]) * sp[i, s, TRAINING]  # 1/(1+training)
                     arriving = arrivals[s]
                 state[TROOPS_A + s] = max(state[TROOPS_A + s] - losses[s] + arriving, 0.0)
                 state[CAS_A + s] += losses[s]
@@ -910,6 +910,7 @@ class Attrition(Engine):
         np.reciprocal(cp[..., C_RAMP], out=cp[..., C_RAMP])
         np.reciprocal(pp[..., P_STEEP], out=pp[..., P_STEEP])
         np.reciprocal(sp[..., INERTIA], out=sp[..., INERTIA])
+        np.reciprocal(1.0 + sp[..., TRAINING], out=sp[..., TRAINING])  # the pipeline's gain
         clients = np.array([sides.index(self._client(scenario, p, sides)) for p in patrons],
                            np.int64)  # fmt: skip
         events = np.full((max(n_pat, 1), MAX_EVENTS, 3), -1.0)
